@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks for the given package groups,
+# and nothing when everything is there already (idempotent).
+#   install_dependencies.sh build | test | bench
+set -euo pipefail
+
+packages=(cmake make g++ pkg-config)
+for group in "$@"; do
+  case $group in
+    build) ;;
+    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind) ;;
+    bench) packages+=(libbenchmark-dev libboost1.81-dev libwebsocketpp-dev libwslay-dev libasio-dev) ;;
+    *) echo "unknown group: $group" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) != 0 ]]; then sudo=sudo; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

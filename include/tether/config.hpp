@@ -1,0 +1,33 @@
+// tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
+#ifndef TETHER_CONFIG_HPP
+#define TETHER_CONFIG_HPP
+
+// Compiler and target detection shared by every header. No platform headers here.
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TETHER_LIKELY(x) __builtin_expect(!!(x), 1)
+#define TETHER_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define TETHER_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define TETHER_LIKELY(x) (x)
+#define TETHER_UNLIKELY(x) (x)
+#define TETHER_ALWAYS_INLINE inline
+#endif
+
+// x86-64 SIMD: SSE2 is part of the x86-64 baseline; AVX2 is reached through
+// function-level target attributes and a one-time CPU check, so no -march flag
+// is needed. Define TETHER_NO_SIMD to force the scalar reference paths.
+#if !defined(TETHER_NO_SIMD) && (defined(__x86_64__) || defined(_M_X64)) && \
+    (defined(__GNUC__) || defined(__clang__))
+#define TETHER_X86_SIMD 1
+#else
+#define TETHER_X86_SIMD 0
+#endif
+
+#if !defined(TETHER_NO_SIMD) && defined(__aarch64__) && defined(__ARM_NEON)
+#define TETHER_NEON_SIMD 1
+#else
+#define TETHER_NEON_SIMD 0
+#endif
+
+#endif

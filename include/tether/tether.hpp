@@ -1,0 +1,16 @@
+// tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
+#ifndef TETHER_TETHER_HPP
+#define TETHER_TETHER_HPP
+
+// The umbrella header: everything in tether that needs no third-party library.
+// Backends with dependencies have their own headers: tether/openssl.hpp (OpenSSL)
+// and tether/deflate.hpp (zlib).
+
+#include "version.hpp"
+#include "error.hpp"
+#include "close_code.hpp"
+#include "base64.hpp"
+#include "sha1.hpp"
+#include "handshake/accept_key.hpp"
+
+#endif

@@ -1,0 +1,26 @@
+// tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
+#ifndef TETHER_DETAIL_CPU_HPP
+#define TETHER_DETAIL_CPU_HPP
+
+// Runtime CPU feature detection for the x86-64 kernels. The flag is an inline
+// variable initialised once before main(); reading it costs one load and no
+// guard. Before it is initialised (another static initialiser calling tether),
+// it reads false and the SSE2/scalar kernels run, which are equally correct.
+
+#include "../config.hpp"
+
+namespace tether::detail {
+
+#if TETHER_X86_SIMD
+inline bool detect_avx2() noexcept {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}
+inline const bool cpu_has_avx2 = detect_avx2();
+#else
+inline constexpr bool cpu_has_avx2 = false;
+#endif
+
+}  // namespace tether::detail
+
+#endif

@@ -1,0 +1,260 @@
+// tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
+#ifndef TETHER_FRAME_DECODER_HPP
+#define TETHER_FRAME_DECODER_HPP
+
+// A resumable frame decoder (RFC 6455 §5). Input may stop at any byte: at most
+// the 14 header bytes are kept between calls, and payload is handed out as it
+// arrives, as spans of the caller's own buffer unmasked in place (or copied
+// into a caller-given destination), so a frame of any size never has to be
+// held whole. The decoder also checks the order of frames in a message (§5.4)
+// and the frame and message size limits.
+//
+//   frame_decoder decoder({role::server});
+//   while (size != 0) {
+//     auto step = decoder.decode(data, size);
+//     if (step.error) { /* fail with close_code_for(step.error) */ }
+//     if (step.frame_begins) { /* decoder.header() */ }
+//     /* step.payload, step.payload_size: unmasked bytes of the frame */
+//     if (step.frame_ends) { ... }
+//     data += step.consumed, size -= step.consumed;
+//   }
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+#include "../config.hpp"
+#include "../error.hpp"
+#include "../role.hpp"
+#include "header.hpp"
+#include "mask.hpp"
+
+namespace tether {
+
+struct frame_decoder_options {
+  role receiver = role::server;                     // which end decodes: a server expects masked frames
+  std::uint64_t max_frame_size = 16 * 1024 * 1024;  // payload bytes of one frame (1009 above)
+  std::uint64_t max_message_size = 16 * 1024 * 1024; // payload bytes of all frames of a message (1009 above)
+  std::uint8_t allowed_rsv = 0;  // RSV bits a negotiated extension gave meaning to (first data frame only)
+  bool strict_length = true;     // reject non-minimal length encodings (§5.2 "MUST")
+};
+
+struct frame_decode_result {
+  std::size_t consumed = 0;         // input bytes used by this step
+  bool frame_begins = false;        // a new header was decoded: see frame_decoder::header()
+  bool frame_ends = false;          // the frame's payload is complete
+  unsigned char* payload = nullptr; // unmasked payload of this step (size payload_size)
+  std::size_t payload_size = 0;
+  std::error_code error;            // the rule broken; the decoder stays failed
+
+  // False when the step only buffered header bytes (or failed).
+  bool has_event() const noexcept { return frame_begins || frame_ends || payload_size != 0; }
+};
+
+class frame_decoder {
+ public:
+  explicit frame_decoder(const frame_decoder_options& options = {}) noexcept : options_(options) {}
+
+  // Decodes from mutable input, unmasking payload in place. One call reports at
+  // most one frame's header and the payload of that frame that is present.
+  frame_decode_result decode(unsigned char* data, std::size_t size) noexcept {
+    frame_decode_result result;
+    std::size_t position = 0;
+    if (TETHER_UNLIKELY(!in_payload_)) {
+      if (!take_header(data, size, position, result)) return result;
+    }
+    std::size_t available = size - position;
+    if (available > remaining_) available = static_cast<std::size_t>(remaining_);
+    if (available != 0) {
+      unsigned char* payload = data + position;
+      if (header_.masked) phase_ = apply_mask(payload, available, header_.key, phase_);
+      result.payload = payload;
+      result.payload_size = available;
+      position += available;
+      remaining_ -= available;
+    }
+    if (remaining_ == 0) end_frame(result);
+    result.consumed = position;
+    return result;
+  }
+
+  // Decodes from const input, copying at most `capacity` payload bytes to `out`
+  // (unmasked there). Input past what fits is left unconsumed.
+  frame_decode_result decode(const unsigned char* data, std::size_t size, unsigned char* out,
+                             std::size_t capacity) noexcept {
+    frame_decode_result result;
+    std::size_t position = 0;
+    if (!in_payload_) {
+      if (!take_header(data, size, position, result)) return result;
+    }
+    std::size_t available = size - position;
+    if (available > remaining_) available = static_cast<std::size_t>(remaining_);
+    if (available > capacity) available = capacity;
+    if (available != 0) {
+      std::memcpy(out, data + position, available);
+      if (header_.masked) phase_ = apply_mask(out, available, header_.key, phase_);
+      result.payload = out;
+      result.payload_size = available;
+      position += available;
+      remaining_ -= available;
+    }
+    if (remaining_ == 0) end_frame(result);
+    result.consumed = position;
+    return result;
+  }
+
+  // The header of the current (or just finished) frame.
+  const frame_header& header() const noexcept { return header_; }
+  // Payload bytes of the current frame not yet delivered.
+  std::uint64_t payload_remaining() const noexcept { return remaining_; }
+  // True between the first and the last frame of a fragmented message (§5.4).
+  bool in_fragmented_message() const noexcept { return message_open_; }
+  // Opcode of the message being received (text or binary), valid while frames of it arrive.
+  opcode message_opcode() const noexcept { return message_opcode_; }
+  // True between a header and the end of its payload.
+  bool in_frame() const noexcept { return in_payload_; }
+  std::error_code error() const noexcept { return error_; }
+
+  const frame_decoder_options& options() const noexcept { return options_; }
+  // Limits and RSV grants may change between messages (e.g. after negotiation).
+  void set_options(const frame_decoder_options& options) noexcept { options_ = options; }
+
+ private:
+  // Reads the header from input (or completes it from the stash). Returns false
+  // when the step ends here: header incomplete (all input buffered) or invalid.
+  bool take_header(const unsigned char* data, std::size_t size, std::size_t& position,
+                   frame_decode_result& result) noexcept {
+    if (TETHER_UNLIKELY(error_)) {
+      result.error = error_;
+      return false;
+    }
+    const unsigned char* bytes;
+    if (TETHER_LIKELY(stashed_ == 0 && size >= 2)) {
+      const std::size_t needed = header_size_from(data[1]);
+      if (TETHER_UNLIKELY(size < needed)) return stash(data, size, result);
+      bytes = data;
+      position = needed;
+    } else {
+      // Resume a header split across reads: at most 14 bytes are ever kept.
+      std::size_t used = 0;
+      while (stashed_ < 2 && used < size) stash_[stashed_++] = data[used++];
+      if (stashed_ < 2) {
+        result.consumed = used;
+        return false;
+      }
+      const std::size_t needed = header_size_from(stash_[1]);
+      const std::size_t take = needed - stashed_ < size - used ? needed - stashed_ : size - used;
+      std::memcpy(stash_ + stashed_, data + used, take);
+      stashed_ += take;
+      used += take;
+      if (stashed_ < needed) {
+        result.consumed = used;
+        return false;
+      }
+      bytes = stash_;
+      position = used;
+      stashed_ = 0;
+    }
+    const tether::error bad = parse_header(bytes);
+    if (TETHER_UNLIKELY(bad != tether::error{})) {
+      error_ = bad;
+      result.error = error_;
+      result.consumed = 0;
+      return false;
+    }
+    result.frame_begins = true;
+    in_payload_ = true;
+    remaining_ = header_.payload_length;
+    phase_ = 0;
+    return true;
+  }
+
+  bool stash(const unsigned char* data, std::size_t size, frame_decode_result& result) noexcept {
+    std::memcpy(stash_, data, size);
+    stashed_ = size;
+    result.consumed = size;
+    return false;
+  }
+
+  static std::size_t header_size_from(unsigned char second_byte) noexcept {
+    const unsigned length_code = second_byte & 0x7Fu;
+    return 2u + (length_code < 126 ? 0u : length_code == 126 ? 2u : 8u) + ((second_byte & 0x80) ? 4u : 0u);
+  }
+
+  tether::error parse_header(const unsigned char* bytes) noexcept {
+    const std::uint8_t raw_opcode = bytes[0] & 0x0F;
+    frame_header h;
+    h.fin = (bytes[0] & 0x80) != 0;
+    h.rsv = static_cast<std::uint8_t>((bytes[0] >> 4) & 0x7);
+    h.op = static_cast<opcode>(raw_opcode);
+    h.masked = (bytes[1] & 0x80) != 0;
+    const unsigned length_code = bytes[1] & 0x7Fu;
+    std::size_t offset = 2;
+    if (length_code < 126) {
+      h.payload_length = length_code;
+    } else if (length_code == 126) {
+      h.payload_length = (std::uint64_t{bytes[2]} << 8) | bytes[3];
+      offset = 4;
+      if (options_.strict_length && h.payload_length < 126) return tether::error::non_minimal_length;
+    } else {
+      std::uint64_t length = 0;
+      for (int i = 0; i < 8; ++i) length = (length << 8) | bytes[2 + i];
+      offset = 10;
+      // §5.2: "the most significant bit MUST be 0".
+      if (length >> 63) return tether::error::length_top_bit_set;
+      if (options_.strict_length && length <= 0xFFFF) return tether::error::non_minimal_length;
+      h.payload_length = length;
+    }
+    if (h.masked) std::memcpy(h.key.data(), bytes + offset, 4);
+
+    if (is_reserved_opcode(raw_opcode)) return tether::error::reserved_opcode;
+    // §5.1: clients mask every frame, servers none.
+    if (options_.receiver == role::server && !h.masked) return tether::error::unmasked_frame;
+    if (options_.receiver == role::client && h.masked) return tether::error::masked_frame;
+    if (is_control(h.op)) {
+      if (!h.fin) return tether::error::control_frame_fragmented;                      // §5.5
+      if (h.payload_length > max_control_payload) return tether::error::control_frame_too_long;  // §5.5
+      if (h.rsv != 0) return tether::error::reserved_bits;
+    } else {
+      const bool first_frame = h.op != opcode::continuation;
+      if (first_frame && message_open_) return tether::error::expected_continuation;    // §5.4
+      if (!first_frame && !message_open_) return tether::error::unexpected_continuation;  // §5.4
+      // §5.2: RSV bits only with an extension that defines them; the one
+      // registered (permessage-deflate, RFC 7692 §6) uses them on first frames only.
+      if ((h.rsv & ~(first_frame ? options_.allowed_rsv : 0)) != 0) return tether::error::reserved_bits;
+      if (h.payload_length > options_.max_frame_size) return tether::error::frame_too_big;
+      const std::uint64_t so_far = first_frame ? 0 : message_size_;
+      if (h.payload_length > options_.max_message_size - so_far) return tether::error::message_too_big;
+      if (first_frame) {
+        message_opcode_ = h.op;
+        message_size_ = 0;
+      }
+      message_size_ = so_far + h.payload_length;
+      message_open_ = !h.fin;
+    }
+    header_ = h;
+    return tether::error{};
+  }
+
+  void end_frame(frame_decode_result& result) noexcept {
+    result.frame_ends = true;
+    in_payload_ = false;
+  }
+
+  frame_decoder_options options_;
+  frame_header header_{};
+  std::uint64_t remaining_ = 0;
+  std::uint64_t message_size_ = 0;
+  std::size_t phase_ = 0;
+  std::size_t stashed_ = 0;
+  std::error_code error_;
+  opcode message_opcode_ = opcode::binary;
+  bool in_payload_ = false;
+  bool message_open_ = false;
+  unsigned char stash_[max_frame_header_size] = {};
+};
+
+}  // namespace tether
+
+#endif

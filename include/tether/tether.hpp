@@ -9,8 +9,12 @@
 #include "version.hpp"
 #include "error.hpp"
 #include "close_code.hpp"
+#include "role.hpp"
 #include "base64.hpp"
 #include "sha1.hpp"
-#include "handshake/accept_key.hpp"
+#include "utf8.hpp"
+#include "random.hpp"
+#include "frame.hpp"
+#include "handshake.hpp"
 
 #endif

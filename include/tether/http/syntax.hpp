@@ -1,0 +1,104 @@
+// tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
+#ifndef TETHER_HTTP_SYNTAX_HPP
+#define TETHER_HTTP_SYNTAX_HPP
+
+// The character classes of HTTP (RFC 9110 §5.6.2, §5.5) as one table, and the
+// small helpers every header check uses: case-insensitive comparison, OWS
+// trimming and comma-separated lists (RFC 9110 §5.6.1).
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace tether::http {
+
+namespace detail {
+
+enum char_class : std::uint8_t {
+  tchar = 1 << 0,        // token characters (RFC 9110 §5.6.2)
+  field_vchar = 1 << 1,  // VCHAR / obs-text (RFC 9110 §5.5)
+  whitespace = 1 << 2,   // SP / HTAB
+  target_char = 1 << 3,  // what a request-target may contain (visible ASCII)
+};
+
+struct char_table {
+  std::uint8_t bits[256];
+  constexpr char_table() : bits{} {
+    constexpr std::string_view token_specials = "!#$%&'*+-.^_`|~";
+    for (int c = 0; c < 256; ++c) {
+      std::uint8_t b = 0;
+      const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (alnum || token_specials.find(static_cast<char>(c)) != std::string_view::npos) b |= tchar;
+      if ((c >= 0x21 && c <= 0x7E) || c >= 0x80) b |= field_vchar;
+      if (c >= 0x21 && c <= 0x7E) b |= target_char;
+      if (c == ' ' || c == '\t') b |= whitespace;
+      bits[c] = b;
+    }
+  }
+};
+inline constexpr char_table chars{};
+
+constexpr bool has(char c, char_class cls) noexcept { return (chars.bits[static_cast<unsigned char>(c)] & cls) != 0; }
+
+constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+}  // namespace detail
+
+constexpr bool is_token(std::string_view text) noexcept {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!detail::has(c, detail::tchar)) return false;
+  }
+  return true;
+}
+
+// A field value may hold VCHAR, obs-text, and SP/HTAB between them (RFC 9110 §5.5).
+constexpr bool is_field_value(std::string_view text) noexcept {
+  for (char c : text) {
+    if (!detail::has(c, detail::field_vchar) && !detail::has(c, detail::whitespace)) return false;
+  }
+  return text.empty() || (!detail::has(text.front(), detail::whitespace) && !detail::has(text.back(), detail::whitespace));
+}
+
+// ASCII case-insensitive equality (header names and tokens, RFC 9110 §5.1).
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (detail::lower(a[i]) != detail::lower(b[i])) return false;
+  }
+  return true;
+}
+
+constexpr std::string_view trim_ows(std::string_view text) noexcept {
+  while (!text.empty() && detail::has(text.front(), detail::whitespace)) text.remove_prefix(1);
+  while (!text.empty() && detail::has(text.back(), detail::whitespace)) text.remove_suffix(1);
+  return text;
+}
+
+// Calls f(element) for each non-empty element of a comma-separated list,
+// OWS trimmed (RFC 9110 §5.6.1: empty elements are ignored). Stops early when
+// f returns false; returns false then.
+template <class F>
+constexpr bool for_each_list_element(std::string_view list, F&& f) {
+  while (true) {
+    const std::size_t comma = list.find(',');
+    const std::string_view element = trim_ows(list.substr(0, comma));
+    if (!element.empty() && !f(element)) return false;
+    if (comma == std::string_view::npos) return true;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// True when the comma-separated list holds `token` (case-insensitive).
+constexpr bool list_has_token(std::string_view list, std::string_view token) {
+  bool found = false;
+  for_each_list_element(list, [&](std::string_view element) {
+    found = iequals(element, token);
+    return !found;
+  });
+  return found;
+}
+
+}  // namespace tether::http
+
+#endif

@@ -85,11 +85,11 @@ enum class error : int {
   invalid_utf8,
   bad_close_payload,
   invalid_close_code,
-  frame_after_close,
 
   // The connection as a whole, RFC 6455 §7.
   ping_timeout,
   close_timeout,
+  handshake_timeout,
   connection_lost,
 
   // Application misuse: refused, the connection stays as it was.
@@ -99,6 +99,7 @@ enum class error : int {
   message_in_progress,
   no_message_in_progress,
   control_payload_too_long,
+  text_not_utf8,
   invalid_close_code_to_send,
   header_injection,
   subprotocol_not_offered,
@@ -192,10 +193,10 @@ inline constexpr error_info error_table[] = {
     {error::invalid_utf8, condition::protocol_violation, close_code::invalid_payload, 0, "text is not valid UTF-8 (RFC 6455 §8.1, RFC 3629)"},
     {error::bad_close_payload, condition::protocol_violation, close_code::protocol_error, 0, "close frame body of 1 byte (RFC 6455 §5.5.1)"},
     {error::invalid_close_code, condition::protocol_violation, close_code::protocol_error, 0, "close code not allowed on the wire (RFC 6455 §7.4)"},
-    {error::frame_after_close, condition::protocol_violation, close_code::protocol_error, 0, "frame received after the peer's close frame (RFC 6455 §5.5.1)"},
 
     {error::ping_timeout, condition::timeout, close_code::internal_error, 0, "no pong arrived within the keep-alive timeout"},
     {error::close_timeout, condition::timeout, close_code::abnormal_closure, 0, "the closing handshake did not finish in time (RFC 6455 §7.1.1)"},
+    {error::handshake_timeout, condition::timeout, close_code::abnormal_closure, 0, "the opening handshake did not finish in time"},
     {error::connection_lost, condition::connection_lost, close_code::abnormal_closure, 0, "the transport ended without a close frame (RFC 6455 §7.1.5, 1006)"},
 
     {error::not_open, condition::misuse, no_close, 0, "the connection is not open yet"},
@@ -204,6 +205,7 @@ inline constexpr error_info error_table[] = {
     {error::message_in_progress, condition::misuse, no_close, 0, "a streamed message is still open; finish it first (RFC 6455 §5.4)"},
     {error::no_message_in_progress, condition::misuse, no_close, 0, "no streamed message is open"},
     {error::control_payload_too_long, condition::misuse, no_close, 0, "control payloads are limited to 125 bytes (RFC 6455 §5.5)"},
+    {error::text_not_utf8, condition::misuse, no_close, 0, "text messages must be valid UTF-8 (RFC 6455 §5.6)"},
     {error::invalid_close_code_to_send, condition::misuse, no_close, 0, "this close code must not be sent (RFC 6455 §7.4), or the reason is too long"},
     {error::header_injection, condition::misuse, no_close, 0, "header name or value would inject CR/LF or invalid bytes (RFC 9110 §5)"},
     {error::subprotocol_not_offered, condition::misuse, no_close, 0, "the selected subprotocol was not offered by the client (RFC 6455 §4.2.2)"},

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <system_error>
 
@@ -28,7 +29,7 @@ class fixed_buffer {
       overflowed_ = true;
       return;
     }
-    for (std::size_t i = 0; i < size; ++i) data_[size_ + i] = data[i];
+    if (size != 0) std::memcpy(data_ + size_, data, size);
     size_ += size;
   }
   std::string_view view() const noexcept { return {data_, size_}; }

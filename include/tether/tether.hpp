@@ -16,5 +16,6 @@
 #include "random.hpp"
 #include "frame.hpp"
 #include "handshake.hpp"
+#include "connection.hpp"
 
 #endif

@@ -76,9 +76,9 @@ std::error_code validate_extended_connect(const Headers& fields, basic_connect_r
   if (method != "CONNECT" || protocol != "websocket") return error::not_extended_connect;
   // RFC 8441 §4: an extended CONNECT carries :scheme and :path as well.
   if (request.scheme.empty() || request.path.empty() || request.authority.empty()) return error::bad_pseudo_header;
-  const http::header_field* version = http::find_header(fields, "sec-websocket-version");
-  if (version == nullptr) return error::missing_sec_websocket_version;
-  if (version->value != "13") return error::unsupported_sec_websocket_version;
+  const http::header_field* version_field = http::find_header(fields, "sec-websocket-version");
+  if (version_field == nullptr) return error::missing_sec_websocket_version;
+  if (version_field->value != "13") return error::unsupported_sec_websocket_version;
   if (const std::error_code ec = check_offers(fields, "sec-websocket-protocol", "sec-websocket-extensions")) return ec;
   const http::header_field* origin = http::find_header(fields, "origin");
   request.origin = origin != nullptr ? origin->value : std::string_view{};

@@ -113,9 +113,9 @@ std::error_code validate_upgrade_request(basic_upgrade_request<Headers>& request
   if (decoded.error || decoded.size != 16 || http::count_headers(headers, "Sec-WebSocket-Key") != 1) {
     return error::bad_sec_websocket_key;
   }
-  const http::header_field* version = http::find_header(headers, "Sec-WebSocket-Version");
-  if (version == nullptr) return error::missing_sec_websocket_version;
-  if (version->value != "13" || http::count_headers(headers, "Sec-WebSocket-Version") != 1) {
+  const http::header_field* version_field = http::find_header(headers, "Sec-WebSocket-Version");
+  if (version_field == nullptr) return error::missing_sec_websocket_version;
+  if (version_field->value != "13" || http::count_headers(headers, "Sec-WebSocket-Version") != 1) {
     return error::unsupported_sec_websocket_version;
   }
   if (const std::error_code ec = check_offers(headers, "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions")) return ec;

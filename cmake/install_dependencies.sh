@@ -21,6 +21,13 @@ for package in "${packages[@]}"; do
   fi
 done
 
+# Node.js and npm drive the interop tests with the `ws` package; the machine
+# usually has them already, Debian's packages otherwise.
+for group in "$@"; do
+  if [[ $group == test ]] && ! command -v node >/dev/null; then missing+=(nodejs); fi
+  if [[ $group == test ]] && ! command -v npm >/dev/null; then missing+=(npm); fi
+done
+
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   sudo=""

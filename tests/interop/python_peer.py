@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""Python `websockets` (Debian python3-websockets) against tether's examples.
+
+  python_peer.py client URL      drive echo_server as a client: every scenario
+  python_peer.py server PORT     serve echo_client: send every scenario, check the echoes
+  python_peer.py violate URL     handshake by hand, then break a rule; expect the close code
+  python_peer.py masked-server PORT   answer 101 by hand, send a masked frame; expect close 1002
+
+Exits 0 when every check passed; prints what failed otherwise.
+"""
+import asyncio
+import base64
+import os
+import socket
+import struct
+import sys
+
+import websockets
+
+BIG = 16 * 1024 * 1024
+TIMEOUT = 60
+
+
+def scenarios():
+    """(name, message or list of fragments) pairs; lists are sent fragmented."""
+    return [
+        ("text", "hello from python \u00e9\u20ac\U0001F600"),
+        ("binary", bytes(range(256))),
+        ("empty text", ""),
+        ("empty binary", b""),
+        ("fragmented text", ["frag", "mented ", "\u00fcber"]),
+        ("fragmented binary", [b"\x00\x01", b"", b"\x02\x03"]),
+        ("16 MiB binary", os.urandom(BIG)),
+        ("16 MiB text", "x" * BIG),
+    ]
+
+
+def joined(message):
+    if isinstance(message, list):
+        return ("" if isinstance(message[0], str) else b"").join(message)
+    return message
+
+
+async def run_client(url):
+    async with websockets.connect(url, max_size=2 * BIG, ping_interval=None, compression=None) as ws:
+        for name, message in scenarios():
+            await ws.send(message)
+            echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+            if echo != joined(message) or type(echo) is not type(joined(message)):
+                raise AssertionError(f"{name}: echo differs")
+            print(f"ok: {name}")
+        pong = await ws.ping(b"are you alive")
+        await asyncio.wait_for(pong, TIMEOUT)
+        print("ok: ping answered with pong")
+        await ws.close(code=4001, reason="python says bye")
+        if ws.close_code != 4001:
+            raise AssertionError(f"close code echoed as {ws.close_code}")
+        print("ok: close 4001 echoed")
+
+
+async def run_server(port):
+    result = asyncio.get_running_loop().create_future()
+
+    async def handler(ws, _path=None):
+        try:
+            for name, message in scenarios():
+                await ws.send(message)
+                echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+                if echo != joined(message) or type(echo) is not type(joined(message)):
+                    raise AssertionError(f"{name}: echo differs")
+                print(f"ok: {name}")
+            pong = await ws.ping(b"server ping")
+            await asyncio.wait_for(pong, TIMEOUT)
+            print("ok: ping answered with pong")
+            await ws.close(code=4002, reason="server closes")
+            if ws.close_code != 4002:
+                raise AssertionError(f"close echoed as {ws.close_code}")
+            print("ok: close 4002 echoed")
+            result.set_result(True)
+        except Exception as error:  # report, do not hang
+            result.set_exception(error)
+
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=2 * BIG, ping_interval=None, compression=None):
+        print("listening", flush=True)
+        await asyncio.wait_for(result, 4 * TIMEOUT)
+
+
+def read_exactly(sock, count):
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise AssertionError("connection closed early")
+        data += chunk
+    return data
+
+
+def violate(url):
+    """Raw socket: handshake, then frames that break a rule; check the close code."""
+    host_port = url.split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    cases = [
+        ("unmasked frame from a client", b"\x81\x02hi", 1002),
+        ("reserved opcode", b"\x83\x80\x00\x00\x00\x00", 1002),
+        ("invalid UTF-8 text", b"\x81\x82\x00\x00\x00\x00\xc0\xaf", 1007),
+        ("continuation without a message", b"\x80\x80\x00\x00\x00\x00", 1002),
+        ("close code 1005 on the wire", b"\x88\x82\x00\x00\x00\x00\x03\xed", 1002),
+    ]
+    for name, payload, expected in cases:
+        with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
+            key = base64.b64encode(os.urandom(16)).decode()
+            sock.sendall((f"GET / HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += read_exactly(sock, 1)
+            if not head.startswith(b"HTTP/1.1 101"):
+                raise AssertionError(f"{name}: handshake refused: {head!r}")
+            sock.sendall(payload)
+            frame = read_exactly(sock, 4)
+            if frame[0] != 0x88 or frame[1] != 2:
+                raise AssertionError(f"{name}: expected a close frame, got {frame!r}")
+            code = struct.unpack("!H", frame[2:4])[0]
+            if code != expected:
+                raise AssertionError(f"{name}: close code {code}, expected {expected}")
+            if sock.recv(1) != b"":
+                raise AssertionError(f"{name}: the server did not close TCP")
+            print(f"ok: {name} -> {code}")
+
+
+def masked_server(port):
+    """A server that breaks RFC 6455 §5.1 (masks its frames): the client must fail with 1002."""
+    with socket.create_server(("127.0.0.1", port)) as listener:
+        print("listening", flush=True)
+        listener.settimeout(TIMEOUT)
+        sock, _ = listener.accept()
+        with sock:
+            sock.settimeout(TIMEOUT)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += read_exactly(sock, 1)
+            key = [line.split(b":", 1)[1].strip() for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"sec-websocket-key:")][0]
+            import hashlib
+            accept = base64.b64encode(hashlib.sha1(key + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+            sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+            sock.sendall(b"\x81\x82\x01\x02\x03\x04\x69\x6b")  # masked "hi"
+            header = read_exactly(sock, 2)
+            if header[0] != 0x88 or header[1] != 0x82:
+                raise AssertionError(f"expected a masked close frame, got {header!r}")
+            mask = read_exactly(sock, 4)
+            body = bytes(b ^ mask[i % 4] for i, b in enumerate(read_exactly(sock, 2)))
+            code = struct.unpack("!H", body)[0]
+            if code != 1002:
+                raise AssertionError(f"client closed with {code}, expected 1002")
+            print("ok: client failed a masked server frame with 1002")
+
+
+def main():
+    mode, target = sys.argv[1], sys.argv[2]
+    if mode == "client":
+        asyncio.run(asyncio.wait_for(run_client(target), 4 * TIMEOUT))
+    elif mode == "server":
+        asyncio.run(run_server(int(target)))
+    elif mode == "violate":
+        violate(target)
+    elif mode == "masked-server":
+        masked_server(int(target))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main()

@@ -346,7 +346,7 @@ class basic_connection {
       const frame_header& header = decoder_.header();
       if (is_control(header.op)) {
         if (step.frame_begins) control_size_ = 0;
-        std::memcpy(control_payload_ + control_size_, step.payload, step.payload_size);
+        if (step.payload_size != 0) std::memcpy(control_payload_ + control_size_, step.payload, step.payload_size);
         control_size_ += step.payload_size;
         if (step.frame_ends) return control_frame(header.op);
         continue;

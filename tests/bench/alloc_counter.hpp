@@ -1,0 +1,38 @@
+// Counts heap allocations made by the benchmark binary (global operator new),
+// so a benchmark can report allocations per operation. Include in one file.
+#ifndef TETHER_BENCH_ALLOC_COUNTER_HPP
+#define TETHER_BENCH_ALLOC_COUNTER_HPP
+
+#include <atomic>
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+
+namespace bench {
+inline std::atomic<std::size_t> allocation_count{0};
+inline std::atomic<std::size_t> allocated_bytes{0};
+inline std::atomic<std::size_t> live_bytes{0};
+}  // namespace bench
+
+// Sized so live_bytes can follow frees: the size is stored before the block.
+void* operator new(std::size_t size) {
+  bench::allocation_count.fetch_add(1, std::memory_order_relaxed);
+  bench::allocated_bytes.fetch_add(size, std::memory_order_relaxed);
+  bench::live_bytes.fetch_add(size, std::memory_order_relaxed);
+  auto* block = static_cast<std::size_t*>(std::malloc(size + 16));
+  if (block == nullptr) std::abort();
+  block[0] = size;
+  return reinterpret_cast<char*>(block) + 16;
+}
+void operator delete(void* pointer) noexcept {
+  if (pointer == nullptr) return;
+  auto* block = reinterpret_cast<std::size_t*>(static_cast<char*>(pointer) - 16);
+  bench::live_bytes.fetch_sub(block[0], std::memory_order_relaxed);
+  std::free(block);
+}
+void operator delete(void* pointer, std::size_t) noexcept { operator delete(pointer); }
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete[](void* pointer) noexcept { operator delete(pointer); }
+void operator delete[](void* pointer, std::size_t) noexcept { operator delete(pointer); }
+
+#endif

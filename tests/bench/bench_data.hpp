@@ -1,0 +1,76 @@
+// Inputs shared by the benchmarks: masked frame streams and UTF-8 texts.
+#ifndef TETHER_BENCH_DATA_HPP
+#define TETHER_BENCH_DATA_HPP
+
+#include <tether/frame.hpp>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+// Back-to-back masked binary frames of `payload` bytes each, about `total` bytes in all.
+inline std::vector<unsigned char> masked_frames(std::size_t payload, std::size_t total, std::size_t* frame_count) {
+  std::vector<unsigned char> out;
+  std::mt19937 rng(42);
+  std::vector<unsigned char> body(payload);
+  for (auto& b : body) b = static_cast<unsigned char>(rng());
+  std::size_t count = 0;
+  do {
+    tether::frame_header header;
+    header.op = tether::opcode::binary;
+    header.masked = true;
+    header.key = {static_cast<unsigned char>(rng()), static_cast<unsigned char>(rng()), 0x5A, 0xA5};
+    header.payload_length = payload;
+    unsigned char bytes[tether::max_frame_header_size];
+    const std::size_t size = tether::encode_frame_header(header, bytes);
+    out.insert(out.end(), bytes, bytes + size);
+    out.insert(out.end(), body.begin(), body.end());
+    ++count;
+  } while (out.size() < total);
+  *frame_count = count;
+  return out;
+}
+
+// UTF-8 text of about `size` bytes: all ASCII, or a mix of 1-4 byte characters.
+inline std::string utf8_text(std::size_t size, bool mixed) {
+  static const char* const pieces[] = {"The quick brown fox ", "\xC3\xA9t\xC3\xA9 ", "\xCE\xBA\xCF\x8C\xCF\x83\xCE\xBC\xCE\xB5 ",
+                                       "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E ", "\xF0\x9F\x98\x80\xF0\x9F\x9A\x80 ",
+                                       "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "};
+  std::string text;
+  std::mt19937 rng(7);
+  while (text.size() < size) {
+    text += mixed ? pieces[rng() % 6] : pieces[0];
+  }
+  // End on a character boundary.
+  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+  if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
+  return text;
+}
+
+// A browser's upgrade request (Chromium, ~500 bytes).
+inline const std::string& browser_request() {
+  static const std::string request =
+      "GET /chat HTTP/1.1\r\n"
+      "Host: 127.0.0.1:9001\r\n"
+      "Connection: Upgrade\r\n"
+      "Pragma: no-cache\r\n"
+      "Cache-Control: no-cache\r\n"
+      "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+      "Safari/537.36\r\n"
+      "Upgrade: websocket\r\n"
+      "Origin: http://127.0.0.1:8080\r\n"
+      "Sec-WebSocket-Version: 13\r\n"
+      "Accept-Encoding: gzip, deflate, br\r\n"
+      "Accept-Language: en-US,en;q=0.9\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+      "\r\n";
+  return request;
+}
+
+}  // namespace bench
+
+#endif

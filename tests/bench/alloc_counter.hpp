@@ -12,13 +12,15 @@ namespace bench {
 inline std::atomic<std::size_t> allocation_count{0};
 inline std::atomic<std::size_t> allocated_bytes{0};
 inline std::atomic<std::size_t> live_bytes{0};
+inline std::atomic<std::size_t> peak_live_bytes{0};
 }  // namespace bench
 
 // Sized so live_bytes can follow frees: the size is stored before the block.
 void* operator new(std::size_t size) {
   bench::allocation_count.fetch_add(1, std::memory_order_relaxed);
   bench::allocated_bytes.fetch_add(size, std::memory_order_relaxed);
-  bench::live_bytes.fetch_add(size, std::memory_order_relaxed);
+  const std::size_t live = bench::live_bytes.fetch_add(size, std::memory_order_relaxed) + size;
+  if (live > bench::peak_live_bytes.load(std::memory_order_relaxed)) bench::peak_live_bytes.store(live);
   auto* block = static_cast<std::size_t*>(std::malloc(size + 16));
   if (block == nullptr) std::abort();
   block[0] = size;

@@ -22,8 +22,8 @@ outcome decode(std::vector<unsigned char> input, std::size_t step, tether::frame
     std::size_t size = input.size() - offset < step ? input.size() - offset : step;
     while (size != 0) {
       const auto r = decoder.decode(data, size);
-      if (r.error) {
-        out.error = r.error;
+      if (r.failed()) {
+        out.error = r.error();
         break;
       }
       FUZZ_CHECK(r.consumed <= size);

@@ -35,8 +35,8 @@ decode_log decode_all(test::bytes input, const std::vector<std::size_t>& plan, f
     std::size_t used = 0;
     while (used < piece || piece == 0) {
       const auto step = decoder.decode(input.data() + offset + used, piece - used);
-      if (step.error) {
-        log.error = step.error;
+      if (step.failed()) {
+        log.error = step.error();
         log.consumed = offset + used;
         return log;
       }
@@ -144,7 +144,7 @@ TEST_CASE("frames: headers round-trip at every length encoding boundary", "[fram
       frame_decoder decoder(options);
       const auto step = decoder.decode(bytes, size);
       INFO("length " << length);
-      REQUIRE_FALSE(step.error);
+      REQUIRE_FALSE(step.failed());
       CHECK(step.frame_begins);
       CHECK(step.consumed == size);
       CHECK(decoder.header().payload_length == length);
@@ -264,10 +264,10 @@ TEST_CASE("frames: the length limit is checked on the header, before any payload
   // A header announcing 2^62 bytes fails at once: no memory is sized from it.
   test::bytes header = test::from_hex("82 7F 40 00 00 00 00 00 00 00");
   const auto step = decoder.decode(header.data(), header.size());
-  CHECK(step.error == error::frame_too_big);
+  CHECK(step.error() == error::frame_too_big);
   // The decoder stays failed.
   test::bytes more = test::from_hex("81 00");
-  CHECK(decoder.decode(more.data(), more.size()).error == error::frame_too_big);
+  CHECK(decoder.decode(more.data(), more.size()).error() == error::frame_too_big);
 }
 
 TEST_CASE("frames: the lenient mode accepts non-minimal lengths", "[frame]") {
@@ -307,7 +307,7 @@ TEST_CASE("frames: const input is decoded into a caller buffer, in bounded piece
   int steps = 0;
   while (offset < input.size()) {
     const auto step = decoder.decode(input.data() + offset, input.size() - offset, out, sizeof out);
-    REQUIRE_FALSE(step.error);
+    REQUIRE_FALSE(step.failed());
     CHECK(step.payload_size <= sizeof out);
     payload += test::as_text(step.payload, step.payload_size);
     offset += step.consumed;

@@ -341,7 +341,7 @@ class basic_connection {
     while (!input_.empty()) {
       const frame_decode_result step = decoder_.decode(input_.data(), input_.size());
       input_.advance(step.consumed);
-      if (step.error) return fail(step.error);
+      if (step.failed()) return fail(step.error());
       if (!step.has_event()) continue;
       const frame_header& header = decoder_.header();
       if (is_control(header.op)) {

@@ -21,8 +21,9 @@
 
 namespace tether::detail {
 
-// Below this many bytes the word loop wins over any dispatch.
-constexpr std::size_t mask_simd_threshold = 64;
+// From this many bytes on, the AVX2 kernel (behind a CPU check) pays off;
+// below it SSE2, part of every x86-64, runs without any check.
+constexpr std::size_t mask_avx2_threshold = 256;
 
 // Portable: 8 bytes per step through memcpy'd words, then the tail bytewise.
 TETHER_ALWAYS_INLINE void mask_words(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
@@ -45,6 +46,55 @@ TETHER_ALWAYS_INLINE void mask_words(unsigned char* data, std::size_t size, std:
   unsigned char key_bytes[4];
   std::memcpy(key_bytes, &key, 4);
   for (std::size_t k = 0; i < size; ++i, ++k) data[i] ^= key_bytes[k];
+}
+
+// Under 32 bytes: a few overlapping word operations and no loop. Every word is
+// loaded before any is stored, and each is XORed with the key at its own
+// phase, so bytes covered twice get the same (correct) value from both stores.
+TETHER_ALWAYS_INLINE void mask_small(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+  const std::uint64_t key64 = (std::uint64_t{key} << 32) | key;
+  // The key for a word starting at byte `offset` (memory order, little- or big-endian).
+  auto key_at = [key64](std::size_t offset) -> std::uint64_t {
+    const unsigned shift = static_cast<unsigned>(offset & 3) * 8;
+    if (shift == 0) return key64;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (key64 << shift) | (key64 >> (64 - shift));
+#else
+    return (key64 >> shift) | (key64 << (64 - shift));
+#endif
+  };
+  if (size >= 8) {
+    std::uint64_t a, b, c, d;
+    const std::size_t mid = size > 16 ? size - 16 : 0;
+    std::memcpy(&a, data, 8);
+    std::memcpy(&d, data + size - 8, 8);
+    if (size > 16) {
+      std::memcpy(&b, data + 8, 8);
+      std::memcpy(&c, data + mid, 8);
+      b ^= key64;
+      c ^= key_at(mid);
+      std::memcpy(data + 8, &b, 8);
+      std::memcpy(data + mid, &c, 8);
+    }
+    a ^= key64;
+    d ^= key_at(size - 8);
+    std::memcpy(data, &a, 8);
+    std::memcpy(data + size - 8, &d, 8);
+    return;
+  }
+  if (size >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, data, 4);
+    std::memcpy(&b, data + size - 4, 4);
+    a ^= key;
+    b ^= static_cast<std::uint32_t>(key_at(size - 4));
+    std::memcpy(data, &a, 4);
+    std::memcpy(data + size - 4, &b, 4);
+    return;
+  }
+  unsigned char key_bytes[4];
+  std::memcpy(key_bytes, &key, 4);
+  for (std::size_t i = 0; i < size; ++i) data[i] ^= key_bytes[i];
 }
 
 #if TETHER_X86_SIMD
@@ -70,30 +120,54 @@ inline void mask_sse2(unsigned char* data, std::size_t size, std::uint32_t key) 
   mask_words(data + i, size - i, key);  // i is a multiple of 4: the phase is unchanged
 }
 
+// The key word for data that starts `offset` bytes later.
+inline std::uint32_t advance_key(std::uint32_t key, std::size_t offset) noexcept {
+  const unsigned shift = static_cast<unsigned>(offset & 3) * 8;
+  if (shift == 0) return key;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (key << shift) | (key >> (32 - shift));
+#else
+  return (key >> shift) | (key << (32 - shift));
+#endif
+}
+
 __attribute__((target("avx2"))) inline void mask_avx2(unsigned char* data, std::size_t size,
                                                       std::uint32_t key) noexcept {
+  // Payloads sit behind 2-14 header bytes, so they are rarely aligned: mask
+  // up to the next 32-byte boundary first, then stream with aligned accesses
+  // (no load or store splits a cache line).
+  std::size_t head = (32 - (reinterpret_cast<std::uintptr_t>(data) & 31)) & 31;
+  if (head > size) head = size;
+  if (head != 0) {
+    mask_small(data, head, key);
+    key = advance_key(key, head);
+    data += head;
+    size -= head;
+  }
   const __m256i key256 = _mm256_set1_epi32(static_cast<int>(key));
   std::size_t i = 0;
   for (; i + 128 <= size; i += 128) {
     auto* p = reinterpret_cast<__m256i*>(data + i);
-    const __m256i a = _mm256_xor_si256(_mm256_loadu_si256(p), key256);
-    const __m256i b = _mm256_xor_si256(_mm256_loadu_si256(p + 1), key256);
-    const __m256i c = _mm256_xor_si256(_mm256_loadu_si256(p + 2), key256);
-    const __m256i d = _mm256_xor_si256(_mm256_loadu_si256(p + 3), key256);
-    _mm256_storeu_si256(p, a);
-    _mm256_storeu_si256(p + 1, b);
-    _mm256_storeu_si256(p + 2, c);
-    _mm256_storeu_si256(p + 3, d);
+    const __m256i a = _mm256_xor_si256(_mm256_load_si256(p), key256);
+    const __m256i b = _mm256_xor_si256(_mm256_load_si256(p + 1), key256);
+    const __m256i c = _mm256_xor_si256(_mm256_load_si256(p + 2), key256);
+    const __m256i d = _mm256_xor_si256(_mm256_load_si256(p + 3), key256);
+    _mm256_store_si256(p, a);
+    _mm256_store_si256(p + 1, b);
+    _mm256_store_si256(p + 2, c);
+    _mm256_store_si256(p + 3, d);
   }
   for (; i + 32 <= size; i += 32) {
     auto* p = reinterpret_cast<__m256i*>(data + i);
-    _mm256_storeu_si256(p, _mm256_xor_si256(_mm256_loadu_si256(p), key256));
+    _mm256_store_si256(p, _mm256_xor_si256(_mm256_load_si256(p), key256));
   }
-  mask_words(data + i, size - i, key);
+  mask_small(data + i, size - i, key);
 }
 
-inline void mask_dispatch(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
-  if (cpu_has_avx2) {
+TETHER_ALWAYS_INLINE void mask_any(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+  if (size < 32) {
+    mask_small(data, size, key);  // small frames: no loop at all
+  } else if (size >= mask_avx2_threshold && cpu_has_avx2) {
     mask_avx2(data, size, key);
   } else {
     mask_sse2(data, size, key);
@@ -117,14 +191,22 @@ inline void mask_neon(unsigned char* data, std::size_t size, std::uint32_t key) 
   mask_words(data + i, size - i, key);
 }
 
-inline void mask_dispatch(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
-  mask_neon(data, size, key);
+TETHER_ALWAYS_INLINE void mask_any(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+  if (size < 32) {
+    mask_small(data, size, key);
+  } else {
+    mask_neon(data, size, key);
+  }
 }
 
 #else
 
-inline void mask_dispatch(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
-  mask_words(data, size, key);
+TETHER_ALWAYS_INLINE void mask_any(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+  if (size < 32) {
+    mask_small(data, size, key);
+  } else {
+    mask_words(data, size, key);
+  }
 }
 
 #endif

@@ -12,7 +12,7 @@
 //   frame_decoder decoder({role::server});
 //   while (size != 0) {
 //     auto step = decoder.decode(data, size);
-//     if (step.error) { /* fail with close_code_for(step.error) */ }
+//     if (step.failed()) { /* fail with close_code_for(step.error()) */ }
 //     if (step.frame_begins) { /* decoder.header() */ }
 //     /* step.payload, step.payload_size: unmasked bytes of the frame */
 //     if (step.frame_ends) { ... }
@@ -46,20 +46,24 @@ struct frame_decode_result {
   bool frame_ends = false;          // the frame's payload is complete
   unsigned char* payload = nullptr; // unmasked payload of this step (size payload_size)
   std::size_t payload_size = 0;
-  std::error_code error;            // the rule broken; the decoder stays failed
+  tether::error failure{};          // the rule broken (0: none); the decoder stays failed
 
+  bool failed() const noexcept { return failure != tether::error{}; }
+  // As a std::error_code (made only when asked: the hot path carries a plain enum).
+  std::error_code error() const noexcept { return failed() ? make_error_code(failure) : std::error_code{}; }
   // False when the step only buffered header bytes (or failed).
   bool has_event() const noexcept { return frame_begins || frame_ends || payload_size != 0; }
 };
 
 class frame_decoder {
  public:
-  explicit frame_decoder(const frame_decoder_options& options = {}) noexcept : options_(options) {}
+  explicit frame_decoder(const frame_decoder_options& options = {}) noexcept : options_(options) { derive_fast_path(); }
 
   // Decodes from mutable input, unmasking payload in place. One call reports at
   // most one frame's header and the payload of that frame that is present.
   frame_decode_result decode(unsigned char* data, std::size_t size) noexcept {
     frame_decode_result result;
+    if (fast_path_open_ && size >= 2 && take_whole_small_frame(data, size, result)) return result;
     std::size_t position = 0;
     if (TETHER_UNLIKELY(!in_payload_)) {
       if (!take_header(data, size, position, result)) return result;
@@ -76,6 +80,7 @@ class frame_decoder {
     }
     if (remaining_ == 0) end_frame(result);
     result.consumed = position;
+    update_fast_path();
     return result;
   }
 
@@ -101,6 +106,7 @@ class frame_decoder {
     }
     if (remaining_ == 0) end_frame(result);
     result.consumed = position;
+    update_fast_path();
     return result;
   }
 
@@ -114,19 +120,60 @@ class frame_decoder {
   opcode message_opcode() const noexcept { return message_opcode_; }
   // True between a header and the end of its payload.
   bool in_frame() const noexcept { return in_payload_; }
-  std::error_code error() const noexcept { return error_; }
+  std::error_code error() const noexcept { return failed_ ? make_error_code(error_) : std::error_code{}; }
 
   const frame_decoder_options& options() const noexcept { return options_; }
   // Limits and RSV grants may change between messages (e.g. after negotiation).
-  void set_options(const frame_decoder_options& options) noexcept { options_ = options; }
+  void set_options(const frame_decoder_options& options) noexcept {
+    options_ = options;
+    derive_fast_path();
+  }
 
  private:
+  // The common case in one step: a whole unfragmented text or binary frame
+  // (FIN=1, no RSV bits, 7- or 16-bit length, the MASK bit the role expects)
+  // outside a fragmented message. Everything else takes the general path,
+  // which applies every rule of §5.2 one by one.
+  TETHER_ALWAYS_INLINE bool take_whole_small_frame(unsigned char* data, std::size_t size,
+                                                   frame_decode_result& result) noexcept {
+    const unsigned first = data[0], second = data[1];
+    // first is 0x81 (text) or 0x82 (binary): FIN set, no RSV bits.
+    if (first - 0x81u >= 2u || (second & 0x80u) != expected_mask_bit_) return false;
+    std::size_t length = second & 0x7Fu;
+    std::size_t header_size = expected_mask_bit_ != 0 ? 6 : 2;
+    if (length >= 126) {
+      if (length == 127 || size < 4) return false;
+      length = (std::size_t{data[2]} << 8) | data[3];
+      header_size += 2;
+      if (length < 126) return false;  // non-minimal: the general path decides
+    }
+    if (length > fast_frame_limit_ || size - header_size < length || size < header_size) return false;
+    header_.fin = true;
+    header_.rsv = 0;
+    header_.op = static_cast<opcode>(first & 0x0Fu);
+    header_.masked = expected_mask_bit_ != 0;
+    header_.payload_length = length;
+    message_opcode_ = header_.op;
+    message_size_ = length;
+    unsigned char* payload = data + header_size;
+    if (header_.masked) {
+      std::memcpy(header_.key.data(), payload - 4, 4);
+      apply_mask(payload, length, header_.key, 0);
+    }
+    result.frame_begins = true;
+    result.frame_ends = true;
+    result.payload = payload;
+    result.payload_size = length;
+    result.consumed = header_size + length;
+    return true;
+  }
+
   // Reads the header from input (or completes it from the stash). Returns false
   // when the step ends here: header incomplete (all input buffered) or invalid.
   bool take_header(const unsigned char* data, std::size_t size, std::size_t& position,
                    frame_decode_result& result) noexcept {
-    if (TETHER_UNLIKELY(error_)) {
-      result.error = error_;
+    if (TETHER_UNLIKELY(failed_)) {
+      result.failure = error_;
       return false;
     }
     const unsigned char* bytes;
@@ -141,6 +188,7 @@ class frame_decoder {
       while (stashed_ < 2 && used < size) stash_[stashed_++] = data[used++];
       if (stashed_ < 2) {
         result.consumed = used;
+        update_fast_path();
         return false;
       }
       const std::size_t needed = header_size_from(stash_[1]);
@@ -150,6 +198,7 @@ class frame_decoder {
       used += take;
       if (stashed_ < needed) {
         result.consumed = used;
+        update_fast_path();
         return false;
       }
       bytes = stash_;
@@ -159,7 +208,9 @@ class frame_decoder {
     const tether::error bad = parse_header(bytes);
     if (TETHER_UNLIKELY(bad != tether::error{})) {
       error_ = bad;
-      result.error = error_;
+      failed_ = true;
+      fast_path_open_ = false;
+      result.failure = bad;
       result.consumed = 0;
       return false;
     }
@@ -174,8 +225,21 @@ class frame_decoder {
     std::memcpy(stash_, data, size);
     stashed_ = size;
     result.consumed = size;
+    update_fast_path();
     return false;
   }
+
+  // The fast path is open between frames, outside fragmented messages, with
+  // no header bytes stashed and no failure; its limit folds in the size limits.
+  void derive_fast_path() noexcept {
+    expected_mask_bit_ = options_.receiver == role::server ? 0x80u : 0u;
+    std::uint64_t limit = 0xFFFF;
+    if (options_.max_frame_size < limit) limit = options_.max_frame_size;
+    if (options_.max_message_size < limit) limit = options_.max_message_size;
+    fast_frame_limit_ = static_cast<std::size_t>(limit);
+    update_fast_path();
+  }
+  void update_fast_path() noexcept { fast_path_open_ = !in_payload_ && stashed_ == 0 && !message_open_ && !failed_; }
 
   static std::size_t header_size_from(unsigned char second_byte) noexcept {
     const unsigned length_code = second_byte & 0x7Fu;
@@ -248,10 +312,14 @@ class frame_decoder {
   std::uint64_t message_size_ = 0;
   std::size_t phase_ = 0;
   std::size_t stashed_ = 0;
-  std::error_code error_;
+  tether::error error_{};
   opcode message_opcode_ = opcode::binary;
   bool in_payload_ = false;
   bool message_open_ = false;
+  bool failed_ = false;
+  bool fast_path_open_ = true;
+  unsigned expected_mask_bit_ = 0x80;
+  std::size_t fast_frame_limit_ = 0xFFFF;
   unsigned char stash_[max_frame_header_size] = {};
 };
 

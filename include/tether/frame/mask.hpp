@@ -26,10 +26,19 @@ namespace detail {
 // the one that applies at `phase`: XOR with a word loaded by memcpy at any
 // address then masks four payload bytes at once, on either byte order.
 TETHER_ALWAYS_INLINE std::uint32_t rotated_key_word(const masking_key& key, std::size_t phase) noexcept {
-  const unsigned char rotated[4] = {key[phase & 3], key[(phase + 1) & 3], key[(phase + 2) & 3], key[(phase + 3) & 3]};
   std::uint32_t word;
+  std::memcpy(&word, key.data(), 4);
+  const unsigned shift = static_cast<unsigned>(phase & 3) * 8;
+  if (shift == 0) return word;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  return (word >> shift) | (word << (32 - shift));  // memory byte k+phase moves to byte k
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  return (word << shift) | (word >> (32 - shift));
+#else
+  const unsigned char rotated[4] = {key[phase & 3], key[(phase + 1) & 3], key[(phase + 2) & 3], key[(phase + 3) & 3]};
   std::memcpy(&word, rotated, 4);
   return word;
+#endif
 }
 
 }  // namespace detail
@@ -47,11 +56,7 @@ inline std::size_t apply_mask_reference(unsigned char* data, std::size_t size, c
 TETHER_ALWAYS_INLINE std::size_t apply_mask(unsigned char* data, std::size_t size, const masking_key& key,
                                             std::size_t phase) noexcept {
   const std::uint32_t word = detail::rotated_key_word(key, phase);
-  if (size < detail::mask_simd_threshold) {
-    detail::mask_words(data, size, word);
-  } else {
-    detail::mask_dispatch(data, size, word);
-  }
+  detail::mask_any(data, size, word);
   return (phase + size) & 3;
 }
 

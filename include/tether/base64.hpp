@@ -112,6 +112,17 @@ inline decode_result decode(std::string_view text, void* out, std::size_t capaci
   return {written, {}};
 }
 
+// True when text is the base64 of exactly 16 bytes: 22 characters of the
+// alphabet, "==", and zero pad bits (§3.5) — the shape of Sec-WebSocket-Key
+// (RFC 6455 §4.1 item 7). Same verdict as decode() yielding 16 bytes, faster.
+constexpr bool is_base64_of_16_bytes(std::string_view text) noexcept {
+  if (text.size() != 24 || text[22] != '=' || text[23] != '=') return false;
+  unsigned all = 0;
+  for (std::size_t i = 0; i < 22; ++i) all |= detail::decoding.value[static_cast<unsigned char>(text[i])];
+  // invalid (0xFF) and padding (0xFE) both have bits above the 6 of a value.
+  return (all & 0xC0) == 0 && (detail::decoding.value[static_cast<unsigned char>(text[21])] & 0x0F) == 0;
+}
+
 }  // namespace tether::base64
 
 #endif

@@ -74,28 +74,20 @@ class sha1 {
     }
     for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
     std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
-    for (int i = 0; i < 80; ++i) {
-      std::uint32_t f, k;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5A827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ED9EBA1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8F1BBCDC;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xCA62C1D6;
-      }
-      const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
+    // FIPS 180-4 §6.1.2 step 3, as four loops of 20 rounds so that each
+    // round function is fixed inside its loop (no branch per round).
+    auto round = [&](std::uint32_t f, std::uint32_t k, std::uint32_t word) {
+      const std::uint32_t t = rotl(a, 5) + f + e + k + word;
       e = d;
       d = c;
       c = rotl(b, 30);
       b = a;
       a = t;
-    }
+    };
+    for (int i = 0; i < 20; ++i) round((b & c) | (~b & d), 0x5A827999, w[i]);
+    for (int i = 20; i < 40; ++i) round(b ^ c ^ d, 0x6ED9EBA1, w[i]);
+    for (int i = 40; i < 60; ++i) round((b & c) | (b & d) | (c & d), 0x8F1BBCDC, w[i]);
+    for (int i = 60; i < 80; ++i) round(b ^ c ^ d, 0xCA62C1D6, w[i]);
     state_[0] += a;
     state_[1] += b;
     state_[2] += c;

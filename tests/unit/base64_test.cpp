@@ -1,5 +1,6 @@
 #include <tether/base64.hpp>
 
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -95,4 +96,22 @@ TEST_CASE("base64 reports a destination that is too small", "[base64]") {
   unsigned char out[2];
   CHECK(tether::base64::decode("Zm9v", out, sizeof out).error == tether::error::buffer_too_small);
   CHECK_FALSE(tether::base64::decode("Zm8=", out, sizeof out).error);
+}
+
+TEST_CASE("base64: the 16-byte key check agrees with decoding", "[base64]") {
+  std::mt19937 rng(3);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ ";
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t size = round % 3 == 0 ? 24 : rng() % 30;
+    for (std::size_t i = 0; i < size; ++i) text.push_back(alphabet[rng() % alphabet.size()]);
+    if (round % 2 == 0 && text.size() == 24) text[22] = text[23] = '=';
+    unsigned char out[32];
+    const auto decoded = tether::base64::decode(text, out, sizeof out);
+    const bool sixteen = !decoded.error && decoded.size == 16;
+    INFO(text);
+    REQUIRE(tether::base64::is_base64_of_16_bytes(text) == sixteen);
+  }
+  CHECK(tether::base64::is_base64_of_16_bytes("dGhlIHNhbXBsZSBub25jZQ=="));
+  CHECK_FALSE(tether::base64::is_base64_of_16_bytes("dGhlIHNhbXBsZSBub25jZR=="));
 }

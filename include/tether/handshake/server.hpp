@@ -85,45 +85,100 @@ std::error_code check_offers(const Headers& headers, std::string_view protocol_h
   return {};
 }
 
-// Checks a parsed request against RFC 6455 §4.2.1; fills `request`'s views.
+namespace detail {
+
+// One pass over the request's fields, noting what §4.2.1 asks about.
+struct upgrade_fields {
+  const http::header_field* host = nullptr;
+  const http::header_field* origin = nullptr;
+  const http::header_field* key = nullptr;
+  const http::header_field* version = nullptr;
+  unsigned host_count = 0, key_count = 0, version_count = 0;
+  bool upgrade_websocket = false;
+  bool connection_upgrade = false;
+  bool has_body = false;
+  bool protocols_ok = true;
+  bool extensions_ok = true;
+
+  template <class Headers>
+  explicit upgrade_fields(const Headers& headers) {
+    for (const http::header_field& field : headers) {
+      const std::string_view name = field.name;
+      // Dispatch on the length first: most fields are rejected by one compare.
+      switch (name.size()) {
+        case 4:
+          if (http::iequals_lowercase(name, "host")) host = host != nullptr ? host : &field, ++host_count;
+          break;
+        case 6:
+          if (http::iequals_lowercase(name, "origin") && origin == nullptr) origin = &field;
+          break;
+        case 7:
+          if (http::iequals_lowercase(name, "upgrade")) upgrade_websocket |= http::list_has_token(field.value, "websocket");
+          break;
+        case 10:
+          if (http::iequals_lowercase(name, "connection")) connection_upgrade |= http::list_has_token(field.value, "Upgrade");
+          break;
+        case 14:
+          has_body |= http::iequals_lowercase(name, "content-length");
+          break;
+        case 17:
+          if (http::iequals_lowercase(name, "sec-websocket-key")) {
+            key = key != nullptr ? key : &field, ++key_count;
+          } else {
+            has_body |= http::iequals_lowercase(name, "transfer-encoding");
+          }
+          break;
+        case 21:
+          if (http::iequals_lowercase(name, "sec-websocket-version")) version = version != nullptr ? version : &field, ++version_count;
+          break;
+        case 22:
+          if (http::iequals_lowercase(name, "sec-websocket-protocol")) {
+            protocols_ok = protocols_ok && http::for_each_list_element(field.value, [](std::string_view p) {
+                             return http::is_token(p);
+                           });
+          }
+          break;
+        case 24:
+          if (http::iequals_lowercase(name, "sec-websocket-extensions")) {
+            extensions_ok = extensions_ok && parse_extensions(field.value, [](const extension_offer&) {});
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+};
+
+}  // namespace detail
+
+// Checks a parsed request against RFC 6455 §4.2.1, rule by rule, in the order
+// the RFC lists them; fills `request`'s views.
 template <class Headers>
 std::error_code validate_upgrade_request(basic_upgrade_request<Headers>& request) {
   const auto& head = request.head;
-  const Headers& headers = head.headers;
   if (head.method != "GET") return error::method_not_get;  // methods are case-sensitive (RFC 9110 §9.1)
   if (head.version.major < 1 || (head.version.major == 1 && head.version.minor < 1)) {
     return error::http_version_too_old;
   }
-  const http::header_field* host = http::find_header(headers, "Host");
-  if (host == nullptr || host->value.empty()) return error::missing_host;
-  if (http::count_headers(headers, "Host") > 1) return error::duplicate_host;
+  const detail::upgrade_fields fields(head.headers);
+  if (fields.host == nullptr || fields.host->value.empty()) return error::missing_host;
+  if (fields.host_count > 1) return error::duplicate_host;
   // An upgrade request has no content (RFC 9110 §9.3.1); a body here would be
   // taken for frames.
-  if (http::find_header(headers, "Content-Length") != nullptr ||
-      http::find_header(headers, "Transfer-Encoding") != nullptr) {
-    return error::request_has_body;
-  }
-  if (!http::headers_have_token(headers, "Upgrade", "websocket")) return error::missing_upgrade_websocket;
-  if (!http::headers_have_token(headers, "Connection", "Upgrade")) return error::missing_connection_upgrade;
+  if (fields.has_body) return error::request_has_body;
+  if (!fields.upgrade_websocket) return error::missing_upgrade_websocket;
+  if (!fields.connection_upgrade) return error::missing_connection_upgrade;
+  if (fields.key == nullptr) return error::missing_sec_websocket_key;
+  if (!base64::is_base64_of_16_bytes(fields.key->value) || fields.key_count != 1) return error::bad_sec_websocket_key;
+  if (fields.version == nullptr) return error::missing_sec_websocket_version;
+  if (fields.version->value != "13" || fields.version_count != 1) return error::unsupported_sec_websocket_version;
+  if (!fields.protocols_ok) return error::bad_subprotocol_offer;
+  if (!fields.extensions_ok) return error::bad_extension_offer;
 
-  const http::header_field* key = http::find_header(headers, "Sec-WebSocket-Key");
-  if (key == nullptr) return error::missing_sec_websocket_key;
-  unsigned char nonce[18];
-  const auto decoded = base64::decode(key->value, nonce, sizeof nonce);
-  if (decoded.error || decoded.size != 16 || http::count_headers(headers, "Sec-WebSocket-Key") != 1) {
-    return error::bad_sec_websocket_key;
-  }
-  const http::header_field* version_field = http::find_header(headers, "Sec-WebSocket-Version");
-  if (version_field == nullptr) return error::missing_sec_websocket_version;
-  if (version_field->value != "13" || http::count_headers(headers, "Sec-WebSocket-Version") != 1) {
-    return error::unsupported_sec_websocket_version;
-  }
-  if (const std::error_code ec = check_offers(headers, "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions")) return ec;
-
-  request.host = host->value;
-  const http::header_field* origin = http::find_header(headers, "Origin");
-  request.origin = origin != nullptr ? origin->value : std::string_view{};
-  request.key = key->value;
+  request.host = fields.host->value;
+  request.origin = fields.origin != nullptr ? fields.origin->value : std::string_view{};
+  request.key = fields.key->value;
   return {};
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "../detail/http_scan.hpp"
 #include "../error.hpp"
 #include "syntax.hpp"
 
@@ -87,45 +88,70 @@ class head_parser {
     if (done_) return result_;
     const std::size_t end = buffer.size() < limits_.max_head_size ? buffer.size() : limits_.max_head_size;
     // Find the empty line; each byte is looked at once across all calls.
-    while (scanned_ < end) {
-      const void* found = std::memchr(buffer.data() + scanned_, '\n', end - scanned_);
-      if (found == nullptr) {
-        scanned_ = end;
-        break;
-      }
-      const std::size_t newline = static_cast<std::size_t>(static_cast<const char*>(found) - buffer.data());
-      scanned_ = newline + 1;
+    bool head_complete = false;
+    bool too_many = false;
+    scanned_ = scanner_.scan(buffer.data(), scanned_, end, [&](std::size_t newline) {
       const std::size_t line_length = newline - line_start_;
+      const std::size_t next = newline + 1;
       if (line_length == 0 || (line_length == 1 && buffer[line_start_] == '\r')) {
-        if (line_count_ == 0) {  // RFC 9112 §2.2: empty lines before the start line are ignored
-          line_start_ = scanned_;
-          continue;
-        }
-        return finish(buffer.substr(0, scanned_), start_line, headers);
+        line_start_ = next;
+        if (line_count_ == 0) return true;  // RFC 9112 §2.2: empty lines before the start line are ignored
+        head_complete = true;
+        return false;
       }
       if (line_count_ == 0) first_line_start_ = line_start_;
+      if (line_count_ < max_recorded_lines) line_feeds_[line_count_] = static_cast<std::uint32_t>(newline);
       ++line_count_;
-      line_start_ = scanned_;
-      if (line_count_ > limits_.max_header_count + 1) return fail(error::too_many_headers);
-    }
+      line_start_ = next;
+      too_many = line_count_ > limits_.max_header_count + 1;
+      return !too_many;
+    });
+    if (head_complete) return finish(buffer.substr(0, scanned_), start_line, headers);
+    if (too_many) return fail(error::too_many_headers);
     if (buffer.size() >= limits_.max_head_size) return fail(error::head_too_large);
     return {};
   }
 
   template <class StartLine, class Headers>
   parse_result finish(std::string_view head, StartLine& start_line, Headers& headers) {
-    std::string_view rest = head.substr(first_line_start_);
-    std::string_view line;
-    if (!next_line(rest, line) || line.find('\r') != std::string_view::npos) return fail(error::bad_line_ending);
-    if (const std::error_code ec = start_line(line)) return fail(ec);
-    while (next_line(rest, line) && !line.empty()) {
-      if (line.find('\r') != std::string_view::npos) return fail(error::bad_line_ending);
-      if (const std::error_code ec = parse_field_line(line, headers)) return fail(ec);
-    }
-    if (!line.empty() || !rest.empty()) return fail(error::bad_line_ending);
+    // A clean head (the usual case) walks the line ends found while scanning
+    // and skips per-byte checks; anything else takes the careful path that
+    // names the rule that was broken.
+    const bool fast = scanner_.clean() && line_count_ <= max_recorded_lines;
+    const std::error_code ec = fast ? parse_clean_lines(head, start_line, headers)
+                                    : parse_lines_carefully(head.substr(first_line_start_), start_line, headers);
+    if (ec) return fail(ec);
     done_ = true;
     result_ = {parse_status::complete, head.size(), {}};
     return result_;
+  }
+
+  template <class StartLine, class Headers>
+  std::error_code parse_clean_lines(std::string_view head, StartLine& start_line, Headers& headers) const {
+    // Every LF is preceded by a CR: a line runs from after the previous LF to
+    // before the CR.
+    if (const std::error_code ec = start_line(head.substr(first_line_start_, line_feeds_[0] - 1 - first_line_start_))) {
+      return ec;
+    }
+    for (std::size_t k = 1; k < line_count_; ++k) {
+      const std::size_t begin = line_feeds_[k - 1] + 1;
+      const std::string_view line = head.substr(begin, line_feeds_[k] - 1 - begin);
+      if (const std::error_code ec = parse_field_line<false>(line, headers)) return ec;
+    }
+    return {};
+  }
+
+  template <class StartLine, class Headers>
+  static std::error_code parse_lines_carefully(std::string_view rest, StartLine& start_line, Headers& headers) {
+    std::string_view line;
+    if (!next_line(rest, line) || line.find('\r') != std::string_view::npos) return error::bad_line_ending;
+    if (const std::error_code ec = start_line(line)) return ec;
+    while (next_line(rest, line) && !line.empty()) {
+      if (line.find('\r') != std::string_view::npos) return error::bad_line_ending;
+      if (const std::error_code ec = parse_field_line<true>(line, headers)) return ec;
+    }
+    if (!line.empty() || !rest.empty()) return error::bad_line_ending;
+    return {};
   }
 
   // Takes one CRLF-terminated line off the front of rest (without the CRLF).
@@ -197,11 +223,20 @@ class head_parser {
     return {};
   }
 
-  template <class Headers>
+  // check_value_bytes: false when the whole head was found clean already.
+  template <bool check_value_bytes, class Headers>
   static std::error_code parse_field_line(std::string_view line, Headers& headers) {
     // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5)
     if (detail::has(line.front(), detail::whitespace)) return error::obsolete_line_folding;  // §5.2
     std::size_t colon = 0;
+    // Eight name characters per step while they are all token characters.
+    for (; colon + 8 <= line.size(); colon += 8) {
+      const auto* c = reinterpret_cast<const unsigned char*>(line.data() + colon);
+      const unsigned all = detail::chars.bits[c[0]] & detail::chars.bits[c[1]] & detail::chars.bits[c[2]] &
+                           detail::chars.bits[c[3]] & detail::chars.bits[c[4]] & detail::chars.bits[c[5]] &
+                           detail::chars.bits[c[6]] & detail::chars.bits[c[7]];
+      if ((all & detail::tchar) == 0) break;
+    }
     while (colon < line.size() && detail::has(line[colon], detail::tchar)) ++colon;
     if (colon == line.size()) return error::bad_header_name;
     if (line[colon] != ':') {
@@ -209,14 +244,22 @@ class head_parser {
     }
     if (colon == 0) return error::bad_header_name;
     const std::string_view value = trim_ows(line.substr(colon + 1));
-    for (char c : value) {
-      if (!detail::has(c, detail::field_vchar) && !detail::has(c, detail::whitespace)) return error::bad_header_value;
+    if (check_value_bytes) {
+      for (char c : value) {
+        if (!detail::has(c, detail::field_content)) return error::bad_header_value;
+      }
     }
     if (!headers.add(line.substr(0, colon), value)) return error::too_many_headers;
     return {};
   }
 
+  // Line ends of the first lines, recorded while scanning (heads with more
+  // lines take the careful path).
+  static constexpr std::size_t max_recorded_lines = 128;
+
   head_limits limits_;
+  tether::detail::head_scanner scanner_;
+  std::uint32_t line_feeds_[max_recorded_lines];
   std::size_t scanned_ = 0;           // bytes searched for line ends so far
   std::size_t line_start_ = 0;        // start of the line being received
   std::size_t first_line_start_ = 0;  // start of the start line (after ignored empty lines)

@@ -10,6 +10,9 @@
 // its own strings works the same way.
 
 #include <cstddef>
+#include <cstring>
+#include <new>
+#include <type_traits>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -23,23 +26,41 @@ struct header_field {
   std::string_view value;
 };
 
-// Up to N fields as views; add() reports full when N are stored.
+// Up to N fields as views; add() reports full when N are stored. The storage
+// is left uninitialised until a field is added: a request with 12 headers
+// writes 12 entries, not N.
 template <std::size_t N = 100>
 class header_array {
+  static_assert(std::is_trivially_copyable_v<std::string_view> && std::is_trivially_destructible_v<header_field>,
+                "header_field must stay trivial");
+
  public:
+  header_array() noexcept {}
+  header_array(const header_array& other) noexcept : size_(other.size_) {
+    std::memcpy(storage_, other.storage_, size_ * sizeof(header_field));
+  }
+  header_array& operator=(const header_array& other) noexcept {
+    size_ = other.size_;
+    std::memmove(storage_, other.storage_, size_ * sizeof(header_field));
+    return *this;
+  }
+
   bool add(std::string_view name, std::string_view value) noexcept {
     if (size_ == N) return false;
-    fields_[size_++] = {name, value};
+    new (storage_ + size_ * sizeof(header_field)) header_field{name, value};
+    ++size_;
     return true;
   }
-  const header_field* begin() const noexcept { return fields_; }
-  const header_field* end() const noexcept { return fields_ + size_; }
+  const header_field* begin() const noexcept {
+    return size_ == 0 ? nullptr : std::launder(reinterpret_cast<const header_field*>(storage_));
+  }
+  const header_field* end() const noexcept { return begin() + size_; }
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   void clear() noexcept { size_ = 0; }
 
  private:
-  header_field fields_[N];
+  alignas(header_field) unsigned char storage_[N * sizeof(header_field)];
   std::size_t size_ = 0;
 };
 

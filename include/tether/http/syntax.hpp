@@ -19,11 +19,13 @@ enum char_class : std::uint8_t {
   field_vchar = 1 << 1,  // VCHAR / obs-text (RFC 9110 §5.5)
   whitespace = 1 << 2,   // SP / HTAB
   target_char = 1 << 3,  // what a request-target may contain (visible ASCII)
+  field_content = 1 << 4,  // field_vchar or whitespace: any byte of a field value
 };
 
 struct char_table {
   std::uint8_t bits[256];
-  constexpr char_table() : bits{} {
+  char lowered[256];
+  constexpr char_table() : bits{}, lowered{} {
     constexpr std::string_view token_specials = "!#$%&'*+-.^_`|~";
     for (int c = 0; c < 256; ++c) {
       std::uint8_t b = 0;
@@ -32,7 +34,9 @@ struct char_table {
       if ((c >= 0x21 && c <= 0x7E) || c >= 0x80) b |= field_vchar;
       if (c >= 0x21 && c <= 0x7E) b |= target_char;
       if (c == ' ' || c == '\t') b |= whitespace;
+      if (b & (field_vchar | whitespace)) b |= field_content;
       bits[c] = b;
+      lowered[c] = static_cast<char>((c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c);
     }
   }
 };
@@ -40,7 +44,7 @@ inline constexpr char_table chars{};
 
 constexpr bool has(char c, char_class cls) noexcept { return (chars.bits[static_cast<unsigned char>(c)] & cls) != 0; }
 
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+constexpr char lower(char c) noexcept { return chars.lowered[static_cast<unsigned char>(c)]; }
 
 }  // namespace detail
 
@@ -55,7 +59,7 @@ constexpr bool is_token(std::string_view text) noexcept {
 // A field value may hold VCHAR, obs-text, and SP/HTAB between them (RFC 9110 §5.5).
 constexpr bool is_field_value(std::string_view text) noexcept {
   for (char c : text) {
-    if (!detail::has(c, detail::field_vchar) && !detail::has(c, detail::whitespace)) return false;
+    if (!detail::has(c, detail::field_content)) return false;
   }
   return text.empty() || (!detail::has(text.front(), detail::whitespace) && !detail::has(text.back(), detail::whitespace));
 }
@@ -65,6 +69,15 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (detail::lower(a[i]) != detail::lower(b[i])) return false;
+  }
+  return true;
+}
+
+// The same against a literal that is already lowercase (half the table lookups).
+constexpr bool iequals_lowercase(std::string_view text, std::string_view lowercase) noexcept {
+  if (text.size() != lowercase.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (detail::lower(text[i]) != lowercase[i]) return false;
   }
   return true;
 }
@@ -91,6 +104,7 @@ constexpr bool for_each_list_element(std::string_view list, F&& f) {
 
 // True when the comma-separated list holds `token` (case-insensitive).
 constexpr bool list_has_token(std::string_view list, std::string_view token) {
+  if (iequals(list, token)) return true;  // the usual single-element value
   bool found = false;
   for_each_list_element(list, [&](std::string_view element) {
     found = iequals(element, token);

@@ -59,8 +59,9 @@ int main(int argc, char** argv) {
   const std::string message(size, 'm');
   const int epoll_fd = epoll_create1(0);
   std::vector<std::unique_ptr<peer>> peers;
+  const std::string url = "ws://127.0.0.1:" + std::to_string(port) + "/";  // uri holds views into it
   tether::websocket_uri uri;
-  tether::parse_websocket_uri("ws://127.0.0.1:" + std::to_string(port) + "/", uri);
+  tether::parse_websocket_uri(url, uri);
   for (int i = 0; i < connections; ++i) {
     auto p = std::make_unique<peer>();
     p->fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -91,6 +91,7 @@ enum class error : int {
   close_timeout,
   handshake_timeout,
   connection_lost,
+  input_backlog_too_large,
 
   // Application misuse: refused, the connection stays as it was.
   not_open,
@@ -198,6 +199,7 @@ inline constexpr error_info error_table[] = {
     {error::close_timeout, condition::timeout, close_code::abnormal_closure, 0, "the closing handshake did not finish in time (RFC 6455 §7.1.1)"},
     {error::handshake_timeout, condition::timeout, close_code::abnormal_closure, 0, "the opening handshake did not finish in time"},
     {error::connection_lost, condition::connection_lost, close_code::abnormal_closure, 0, "the transport ended without a close frame (RFC 6455 §7.1.5, 1006)"},
+    {error::input_backlog_too_large, condition::limit_exceeded, close_code::policy_violation, 0, "undecoded input piled up past max_buffered_input (bytes received while events were not drained)"},
 
     {error::not_open, condition::misuse, no_close, 0, "the connection is not open yet"},
     {error::send_after_close, condition::misuse, no_close, 0, "no data may be sent after a close frame (RFC 6455 §5.5.1)"},

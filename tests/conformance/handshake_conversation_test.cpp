@@ -136,3 +136,21 @@ TEST_CASE("misuse before the handshake is an error value", "[connection][misuse]
   REQUIRE_FALSE(tether::parse_websocket_uri("ws://example.com/", uri));
   CHECK(server.connect(uri) == tether::error::invalid_state);
 }
+
+TEST_CASE("server: input piling up while the application decides is bounded", "[connection][server][limits]") {
+  tether::connection_options options;
+  options.max_buffered_input = 1000;
+  tether::connection server(tether::role::server, options);
+  test::bytes first = test::concat({test::from_text(test::sample_request()), test::frame(tether::opcode::text, "x")});
+  server.receive(static_cast<void*>(first.data()), first.size());
+  REQUIRE(server.next_event().type == event_type::upgrade_request);
+  // The application does not decide, and more keeps arriving.
+  test::bytes more = test::frame(tether::opcode::binary, std::string(400, 'b'));
+  server.receive(static_cast<void*>(more.data()), more.size());
+  server.receive(static_cast<void*>(more.data()), more.size());
+  server.receive(static_cast<void*>(more.data()), more.size());  // over 1000 bytes pending
+  const tether::event e = server.next_event();
+  CHECK(e.type == event_type::failure);
+  CHECK(e.error == tether::error::input_backlog_too_large);
+  CHECK(server.state() == tether::connection_state::failed);
+}

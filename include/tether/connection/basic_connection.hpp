@@ -122,13 +122,13 @@ class basic_connection {
   // Bytes the socket gave, unmasked in place (no copy): the buffer must stay
   // valid and untouched until next_event() returns none.
   void receive(void* data, std::size_t size) {
-    if (size == 0) return;
+    if (size == 0 || !backlog_allows(size)) return;
     timers_.note_activity();
     input_.take(static_cast<unsigned char*>(data), size);
   }
   // The same for bytes that must not be written to: they are copied first.
   void receive(const void* data, std::size_t size) {
-    if (size == 0) return;
+    if (size == 0 || !backlog_allows(size)) return;
     timers_.note_activity();
     input_.take_copy(static_cast<const unsigned char*>(data), size);
   }
@@ -278,6 +278,13 @@ class basic_connection {
     decoder.max_message_size = options.max_message_size;
     decoder.strict_length = options.strict_length_encoding;
     return decoder;
+  }
+
+  // Undecoded input is bounded: a backlog may only grow to max_buffered_input.
+  bool backlog_allows(std::size_t more) {
+    if (input_.empty() || input_.size() + more <= options_.max_buffered_input) return true;
+    if (state_ != connection_state::failed && !pending_) pending_ = fail(error::input_backlog_too_large);
+    return false;
   }
 
   void open() {

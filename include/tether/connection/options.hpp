@@ -31,6 +31,12 @@ struct connection_options {
   // RFC 6455 §5.2 requires the minimal length encoding; false accepts others.
   bool strict_length_encoding = true;
 
+  // Input that must be kept because it was handed over before the earlier
+  // input was decoded (e.g. frames arriving while a server decides on the
+  // upgrade): above this the connection fails with 1008. One receive() of any
+  // size into an empty backlog is always taken.
+  std::size_t max_buffered_input = 4 * 1024 * 1024;
+
   // Output: the most bytes queued for the socket; a send beyond it is refused
   // with error::output_queue_full (backpressure is the application's call).
   std::size_t max_queued_output = 32 * 1024 * 1024;

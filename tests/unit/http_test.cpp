@@ -181,3 +181,52 @@ TEST_CASE("http: the writer refuses header injection", "[http]") {
   tether::http::append(small, "0123456789");
   CHECK(small.overflowed());
 }
+
+TEST_CASE("http: token comparison against lowercase literals, eight bytes a step", "[http]") {
+  using tether::http::token_equals_lowercase;
+  CHECK(token_equals_lowercase("Sec-WebSocket-Extensions", "sec-websocket-extensions"));
+  CHECK(token_equals_lowercase("SEC-WEBSOCKET-KEY", "sec-websocket-key"));
+  CHECK(token_equals_lowercase("Host", "host"));
+  CHECK(token_equals_lowercase("Upgrade", "upgrade"));
+  CHECK(token_equals_lowercase("Connection", "connection"));
+  CHECK_FALSE(token_equals_lowercase("Sec-WebSocket-Extensionz", "sec-websocket-extensions"));
+  CHECK_FALSE(token_equals_lowercase("Xec-WebSocket-Extensions", "sec-websocket-extensions"));
+  CHECK_FALSE(token_equals_lowercase("Sec_WebSocket-Key", "sec-websocket-key"));
+  CHECK_FALSE(token_equals_lowercase("Connectio", "connection"));
+  CHECK_FALSE(token_equals_lowercase("User-Agent", "connection"));
+  // Every single-byte change of a long name is caught, wherever it is.
+  const std::string name = "Sec-WebSocket-Protocol";
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    std::string changed = name;
+    changed[i] = '!';
+    INFO(changed);
+    CHECK_FALSE(token_equals_lowercase(changed, "sec-websocket-protocol"));
+  }
+}
+
+TEST_CASE("http: a forbidden byte anywhere in a long head fails it, whole and in pieces", "[http]") {
+  // Long enough for every SIMD block width; the byte lands at every offset.
+  const std::string base =
+      "GET /chat?room=1 HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) "
+      "AppleWebKit/537.36\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAccept-Language: en-US,en;q=0.9\r\n\r\n";
+  for (std::size_t at = 0; at + 4 < base.size(); ++at) {
+    for (char bad : {'\0', '\x01', '\x7f', '\r', '\x1f'}) {
+      if (base[at] == bad) continue;
+      std::string text = base;
+      text[at] = bad;
+      for (std::size_t piece : {text.size(), std::size_t{7}, std::size_t{33}}) {
+        head_parser parser;
+        request_head head;
+        tether::http::parse_result result;
+        for (std::size_t have = piece;; have += piece) {
+          if (have > text.size()) have = text.size();
+          result = parser.parse(std::string_view(text.data(), have), head);
+          if (result.status != parse_status::need_more || have == text.size()) break;
+        }
+        INFO("byte " << static_cast<int>(bad) << " at " << at << ", pieces of " << piece);
+        CHECK(result.status == parse_status::failed);
+      }
+    }
+  }
+}

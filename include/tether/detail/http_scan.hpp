@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "../config.hpp"
+#include "cpu.hpp"
 
 #if TETHER_X86_SIMD
 #include <immintrin.h>
@@ -39,27 +40,13 @@ class head_scanner {
     const auto* p = reinterpret_cast<const unsigned char*>(data);
     std::size_t i = from;
 #if TETHER_X86_SIMD
-    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), minus_one = _mm_set1_epi8(-1);
-    const __m128i tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-    for (; i + 16 <= to; i += 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      // Bytes 0x00-0x1F (signed compare: obs-text 0x80-0xFF is negative, so excluded).
-      const __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, minus_one), _mm_cmplt_epi8(v, space));
-      const __m128i is_cr = _mm_cmpeq_epi8(v, cr), is_lf = _mm_cmpeq_epi8(v, lf);
-      const __m128i allowed_control = _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_or_si128(is_cr, is_lf));
-      const __m128i bad = _mm_or_si128(_mm_andnot_si128(allowed_control, control), _mm_cmpeq_epi8(v, del));
-      const unsigned bad_bits = static_cast<unsigned>(_mm_movemask_epi8(bad));
-      const unsigned cr_bits = static_cast<unsigned>(_mm_movemask_epi8(is_cr));
-      const unsigned lf_bits = static_cast<unsigned>(_mm_movemask_epi8(is_lf));
-      for (unsigned pending = lf_bits; pending != 0; pending &= pending - 1) {
-        const unsigned bit = static_cast<unsigned>(__builtin_ctz(pending));
-        if (!on_line_feed(i + bit)) {
-          check(bad_bits, cr_bits, lf_bits, (2u << bit) - 1);
-          return i + bit + 1;
-        }
-      }
-      check(bad_bits, cr_bits, lf_bits, 0xFFFFu);
+    bool done = false;
+    if (cpu_has_avx2 && to - i >= 64) {  // worth the call only for a few blocks
+      i = scan_blocks_avx2(p, i, to, on_line_feed, done);
+      if (done) return i;
     }
+    i = scan_blocks_sse2(p, i, to, on_line_feed, done);  // all of it, or the 16-31 bytes AVX2 left
+    if (done) return i;
 #endif
     for (; i < to; ++i) {
       const unsigned char c = p[i];
@@ -72,11 +59,80 @@ class head_scanner {
   }
 
  private:
-  // Folds the bytes of one block (those under `mask`) into the verdict.
-  void check(unsigned bad_bits, unsigned cr_bits, unsigned lf_bits, unsigned mask) noexcept {
-    const unsigned cr_then = ((cr_bits << 1) | carried_cr_) & mask;  // positions right after a CR
+#if TETHER_X86_SIMD
+  // Per block of 16 (SSE2) or 32 (AVX2) bytes: masks of bad bytes, CRs and
+  // LFs; then each LF goes to the caller in order. Returns where the scan
+  // stopped; `done` when the caller ended the head inside a block.
+  template <class OnLineFeed>
+  std::size_t scan_blocks_sse2(const unsigned char* p, std::size_t i, std::size_t to, OnLineFeed& on_line_feed,
+                               bool& done) {
+    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), minus_one = _mm_set1_epi8(-1);
+    const __m128i tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    for (; i + 16 <= to; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      // Bytes 0x00-0x1F (signed compare: obs-text 0x80-0xFF is negative, so excluded).
+      const __m128i control = _mm_and_si128(_mm_cmpgt_epi8(v, minus_one), _mm_cmplt_epi8(v, space));
+      const __m128i is_cr = _mm_cmpeq_epi8(v, cr), is_lf = _mm_cmpeq_epi8(v, lf);
+      const __m128i allowed_control = _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_or_si128(is_cr, is_lf));
+      const __m128i bad = _mm_or_si128(_mm_andnot_si128(allowed_control, control), _mm_cmpeq_epi8(v, del));
+      const std::uint32_t bad_bits = static_cast<std::uint32_t>(_mm_movemask_epi8(bad));
+      const std::uint32_t cr_bits = static_cast<std::uint32_t>(_mm_movemask_epi8(is_cr));
+      const std::uint32_t lf_bits = static_cast<std::uint32_t>(_mm_movemask_epi8(is_lf));
+      if (const std::size_t stop = deliver(i, 16, bad_bits, cr_bits, lf_bits, on_line_feed)) {
+        done = true;
+        return stop;
+      }
+    }
+    return i;
+  }
+
+  template <class OnLineFeed>
+  __attribute__((target("avx2"))) std::size_t scan_blocks_avx2(const unsigned char* p, std::size_t i, std::size_t to,
+                                                               OnLineFeed& on_line_feed, bool& done) {
+    const __m256i space = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F), minus_one = _mm256_set1_epi8(-1);
+    const __m256i tab = _mm256_set1_epi8('\t'), cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    for (; i + 32 <= to; i += 32) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+      const __m256i control = _mm256_and_si256(_mm256_cmpgt_epi8(v, minus_one), _mm256_cmpgt_epi8(space, v));
+      const __m256i is_cr = _mm256_cmpeq_epi8(v, cr), is_lf = _mm256_cmpeq_epi8(v, lf);
+      const __m256i allowed_control = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab), _mm256_or_si256(is_cr, is_lf));
+      const __m256i bad =
+          _mm256_or_si256(_mm256_andnot_si256(allowed_control, control), _mm256_cmpeq_epi8(v, del));
+      const std::uint32_t bad_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(bad));
+      const std::uint32_t cr_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_cr));
+      const std::uint32_t lf_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_lf));
+      if (const std::size_t stop = deliver(i, 32, bad_bits, cr_bits, lf_bits, on_line_feed)) {
+        done = true;
+        return stop;
+      }
+    }
+    return i;
+  }
+
+  // Hands the block's LFs to the caller; returns the stop position (non-zero)
+  // when the caller ended the head, 0 to go on.
+  template <class OnLineFeed>
+  std::size_t deliver(std::size_t i, unsigned width, std::uint32_t bad_bits, std::uint32_t cr_bits,
+                      std::uint32_t lf_bits, OnLineFeed& on_line_feed) {
+    for (std::uint32_t pending = lf_bits; pending != 0; pending &= pending - 1) {
+      const unsigned bit = static_cast<unsigned>(__builtin_ctz(pending));
+      if (!on_line_feed(i + bit)) {
+        check(bad_bits, cr_bits, lf_bits, bit + 1, width);
+        return i + bit + 1;
+      }
+    }
+    check(bad_bits, cr_bits, lf_bits, width, width);
+    return 0;
+  }
+#endif
+
+  // Folds the first `count` bytes of a block of `width` into the verdict.
+  void check(std::uint32_t bad_bits, std::uint32_t cr_bits, std::uint32_t lf_bits, unsigned count,
+             unsigned width) noexcept {
+    const std::uint64_t mask = (std::uint64_t{1} << count) - 1;
+    const std::uint64_t cr_then = ((std::uint64_t{cr_bits} << 1) | carried_cr_) & mask;  // right after a CR
     clean_ = clean_ && (bad_bits & mask) == 0 && cr_then == (lf_bits & mask);
-    carried_cr_ = (cr_bits >> 15) & (mask >> 15);
+    carried_cr_ = count == width ? (cr_bits >> (width - 1)) & 1u : 0u;
   }
 
   bool clean_ = true;

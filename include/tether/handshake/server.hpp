@@ -107,39 +107,39 @@ struct upgrade_fields {
       // Dispatch on the length first: most fields are rejected by one compare.
       switch (name.size()) {
         case 4:
-          if (http::iequals_lowercase(name, "host")) host = host != nullptr ? host : &field, ++host_count;
+          if (http::token_equals_lowercase(name, "host")) host = host != nullptr ? host : &field, ++host_count;
           break;
         case 6:
-          if (http::iequals_lowercase(name, "origin") && origin == nullptr) origin = &field;
+          if (http::token_equals_lowercase(name, "origin") && origin == nullptr) origin = &field;
           break;
         case 7:
-          if (http::iequals_lowercase(name, "upgrade")) upgrade_websocket |= http::list_has_token(field.value, "websocket");
+          if (http::token_equals_lowercase(name, "upgrade")) upgrade_websocket |= http::list_has_token(field.value, "websocket");
           break;
         case 10:
-          if (http::iequals_lowercase(name, "connection")) connection_upgrade |= http::list_has_token(field.value, "Upgrade");
+          if (http::token_equals_lowercase(name, "connection")) connection_upgrade |= http::list_has_token(field.value, "Upgrade");
           break;
         case 14:
-          has_body |= http::iequals_lowercase(name, "content-length");
+          has_body |= http::token_equals_lowercase(name, "content-length");
           break;
         case 17:
-          if (http::iequals_lowercase(name, "sec-websocket-key")) {
+          if (http::token_equals_lowercase(name, "sec-websocket-key")) {
             key = key != nullptr ? key : &field, ++key_count;
           } else {
-            has_body |= http::iequals_lowercase(name, "transfer-encoding");
+            has_body |= http::token_equals_lowercase(name, "transfer-encoding");
           }
           break;
         case 21:
-          if (http::iequals_lowercase(name, "sec-websocket-version")) version = version != nullptr ? version : &field, ++version_count;
+          if (http::token_equals_lowercase(name, "sec-websocket-version")) version = version != nullptr ? version : &field, ++version_count;
           break;
         case 22:
-          if (http::iequals_lowercase(name, "sec-websocket-protocol")) {
+          if (http::token_equals_lowercase(name, "sec-websocket-protocol")) {
             protocols_ok = protocols_ok && http::for_each_list_element(field.value, [](std::string_view p) {
                              return http::is_token(p);
                            });
           }
           break;
         case 24:
-          if (http::iequals_lowercase(name, "sec-websocket-extensions")) {
+          if (http::token_equals_lowercase(name, "sec-websocket-extensions")) {
             extensions_ok = extensions_ok && parse_extensions(field.value, [](const extension_offer&) {});
           }
           break;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tether::http {
@@ -80,6 +81,28 @@ constexpr bool iequals_lowercase(std::string_view text, std::string_view lowerca
     if (detail::lower(text[i]) != lowercase[i]) return false;
   }
   return true;
+}
+
+// Case-insensitive equality of a token (a header name the parser accepted)
+// with a literal of lowercase letters, digits and '-', eight bytes a step:
+// OR-ing 0x20 lowercases letters and leaves digits and '-' alone; the only
+// other bytes it could map onto those are control characters, which a token
+// never holds.
+inline bool token_equals_lowercase(std::string_view token, std::string_view literal) noexcept {
+  const std::size_t n = literal.size();
+  if (token.size() != n) return false;
+  if (n < 8) return iequals_lowercase(token, literal);
+  constexpr std::uint64_t lower_bits = 0x2020202020202020ull;
+  auto differs = [&](std::size_t at) {
+    std::uint64_t a, b;
+    std::memcpy(&a, token.data() + at, 8);
+    std::memcpy(&b, literal.data() + at, 8);
+    return ((a | lower_bits) ^ b) != 0;
+  };
+  for (std::size_t at = 0; at + 8 < n; at += 8) {
+    if (differs(at)) return false;
+  }
+  return !differs(n - 8);  // the last eight bytes (overlapping the previous step)
 }
 
 constexpr std::string_view trim_ows(std::string_view text) noexcept {

@@ -8,7 +8,7 @@ packages=(cmake make g++ pkg-config)
 for group in "$@"; do
   case $group in
     build) ;;
-    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind) ;;
+    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium) ;;
     bench) packages+=(libbenchmark-dev libboost1.81-dev libwebsocketpp-dev libwslay-dev libasio-dev) ;;
     *) echo "unknown group: $group" >&2; exit 2 ;;
   esac

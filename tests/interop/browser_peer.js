@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) as a
+// WebSocket client of echo_server: the browser's own WebSocket implementation
+// sends text, binary, empty and 1 MiB messages, checks the echoes, and closes
+// with a code and reason.
+//   browser_peer.js URL
+'use strict';
+const { chromium } = require('playwright-core');
+
+const TIMEOUT_MS = 120000;
+
+async function main(url) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const log = await page.evaluate(async (target) => {
+      const lines = [];
+      const ws = new WebSocket(target);
+      ws.binaryType = 'arraybuffer';
+      const next = () => new Promise((resolve, reject) => {
+        ws.onmessage = (event) => resolve(event.data);
+        ws.onerror = () => reject(new Error('websocket error'));
+      });
+      await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('open failed')); });
+      lines.push('open extensions=' + JSON.stringify(ws.extensions));
+      const text = 'hello from the browser \u00e9\u20ac\u{1F600}';
+      ws.send(text);
+      if ((await next()) !== text) throw new Error('text echo differs');
+      lines.push('ok: text');
+      ws.send('');
+      if ((await next()) !== '') throw new Error('empty echo differs');
+      lines.push('ok: empty text');
+      const bytes = new Uint8Array(1 << 20);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 255;
+      ws.send(bytes);
+      const echoed = new Uint8Array(await next());
+      if (echoed.length !== bytes.length || echoed.some((b, i) => b !== bytes[i])) throw new Error('binary echo differs');
+      lines.push('ok: 1 MiB binary');
+      const closed = new Promise((resolve) => { ws.onclose = resolve; });
+      ws.close(4005, 'browser says bye');
+      const event = await closed;
+      if (event.code !== 4005 || !event.wasClean) throw new Error(`close ${event.code} clean=${event.wasClean}`);
+      lines.push('ok: close 4005 echoed, clean');
+      return lines;
+    }, url);
+    for (const line of log) console.log(line);
+  } finally {
+    await browser.close();
+  }
+}
+
+setTimeout(() => { console.error('FAILED: timed out'); process.exit(1); }, TIMEOUT_MS).unref();
+main(process.argv[2]).then(() => process.exit(0), (error) => { console.error('FAILED:', error.message); process.exit(1); });

@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
     // Sleep until the socket is readable or the next deadline.
     int timeout_ms = -1;
     if (const auto deadline = ws.next_deadline()) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      const auto wait =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
       timeout_ms = wait.count() < 0 ? 0 : static_cast<int>(wait.count()) + 1;
     }
     pollfd waiting{fd, POLLIN, 0};

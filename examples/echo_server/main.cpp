@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_signal;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);

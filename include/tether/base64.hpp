@@ -70,8 +70,8 @@ inline std::string encode(std::string_view data) {
 }
 
 struct decode_result {
-  std::size_t size = 0;  // bytes written to the output
-  std::error_code error; // empty on success
+  std::size_t size = 0;   // bytes written to the output
+  std::error_code error;  // empty on success
 };
 
 // Decodes text into out (capacity max_decoded_size(text.size()) is always enough).

@@ -17,8 +17,7 @@
 // x86-64 SIMD: SSE2 is part of the x86-64 baseline; AVX2 is reached through
 // function-level target attributes and a one-time CPU check, so no -march flag
 // is needed. Define TETHER_NO_SIMD to force the scalar reference paths.
-#if !defined(TETHER_NO_SIMD) && (defined(__x86_64__) || defined(_M_X64)) && \
-    (defined(__GNUC__) || defined(__clang__))
+#if !defined(TETHER_NO_SIMD) && (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
 #define TETHER_X86_SIMD 1
 #else
 #define TETHER_X86_SIMD 0

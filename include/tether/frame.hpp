@@ -3,9 +3,9 @@
 #define TETHER_FRAME_HPP
 
 // The frame layer on its own: header codec, decoder, encoder, masking.
-#include "frame/header.hpp"
-#include "frame/mask.hpp"
 #include "frame/decoder.hpp"
 #include "frame/encoder.hpp"
+#include "frame/header.hpp"
+#include "frame/mask.hpp"
 
 #endif

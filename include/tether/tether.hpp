@@ -3,19 +3,19 @@
 #define TETHER_TETHER_HPP
 
 // The umbrella header: everything in tether that needs no third-party library.
-// Backends with dependencies have their own headers: tether/openssl.hpp (OpenSSL)
-// and tether/deflate.hpp (zlib).
+// Backends with dependencies have their own headers: tether/openssl.hpp
+// (OpenSSL, CMake target tether::openssl).
 
-#include "version.hpp"
-#include "error.hpp"
-#include "close_code.hpp"
-#include "role.hpp"
 #include "base64.hpp"
-#include "sha1.hpp"
-#include "utf8.hpp"
-#include "random.hpp"
+#include "close_code.hpp"
+#include "connection.hpp"
+#include "error.hpp"
 #include "frame.hpp"
 #include "handshake.hpp"
-#include "connection.hpp"
+#include "random.hpp"
+#include "role.hpp"
+#include "sha1.hpp"
+#include "utf8.hpp"
+#include "version.hpp"
 
 #endif

@@ -36,8 +36,11 @@ inline std::vector<unsigned char> masked_frames(std::size_t payload, std::size_t
 
 // UTF-8 text of about `size` bytes: all ASCII, or a mix of 1-4 byte characters.
 inline std::string utf8_text(std::size_t size, bool mixed) {
-  static const char* const pieces[] = {"The quick brown fox ", "\xC3\xA9t\xC3\xA9 ", "\xCE\xBA\xCF\x8C\xCF\x83\xCE\xBC\xCE\xB5 ",
-                                       "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E ", "\xF0\x9F\x98\x80\xF0\x9F\x9A\x80 ",
+  static const char* const pieces[] = {"The quick brown fox ",
+                                       "\xC3\xA9t\xC3\xA9 ",
+                                       "\xCE\xBA\xCF\x8C\xCF\x83\xCE\xBC\xCE\xB5 ",
+                                       "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E ",
+                                       "\xF0\x9F\x98\x80\xF0\x9F\x9A\x80 ",
                                        "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "};
   std::string text;
   std::mt19937 rng(7);

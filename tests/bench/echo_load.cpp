@@ -50,11 +50,16 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i];
     const long value = std::atol(argv[i + 1]);
-    if (arg == "--port") port = static_cast<int>(value);
-    else if (arg == "--connections") connections = static_cast<int>(value);
-    else if (arg == "--window") window = static_cast<int>(value);
-    else if (arg == "--size") size = static_cast<std::size_t>(value);
-    else if (arg == "--seconds") seconds = static_cast<int>(value);
+    if (arg == "--port")
+      port = static_cast<int>(value);
+    else if (arg == "--connections")
+      connections = static_cast<int>(value);
+    else if (arg == "--window")
+      window = static_cast<int>(value);
+    else if (arg == "--size")
+      size = static_cast<std::size_t>(value);
+    else if (arg == "--seconds")
+      seconds = static_cast<int>(value);
   }
   const std::string message(size, 'm');
   const int epoll_fd = epoll_create1(0);

@@ -101,14 +101,23 @@ void BM_decode(benchmark::State& state) {
 }
 BENCHMARK(BM_decode)
     ->ArgNames({"payload", "read"})
-    ->Args({16, 0})->Args({125, 0})->Args({1024, 0})->Args({16 << 10, 0})->Args({1 << 20, 0})
-    ->Args({16, 4096})->Args({125, 4096})->Args({1024, 4096})->Args({16 << 10, 4096})->Args({1 << 20, 4096});
+    ->Args({16, 0})
+    ->Args({125, 0})
+    ->Args({1024, 0})
+    ->Args({16 << 10, 0})
+    ->Args({1 << 20, 0})
+    ->Args({16, 4096})
+    ->Args({125, 4096})
+    ->Args({1024, 4096})
+    ->Args({16 << 10, 4096})
+    ->Args({1 << 20, 4096});
 
 // memcpy of the same wire bytes as BM_decode, for the ratio.
 void BM_memcpy_frames(benchmark::State& state) {
   const auto payload = static_cast<std::size_t>(state.range(0));
   std::size_t frames = 0;
-  const std::vector<unsigned char> input = bench::masked_frames(payload, payload < 65536 ? 256 << 10 : payload, &frames);
+  const std::vector<unsigned char> input =
+      bench::masked_frames(payload, payload < 65536 ? 256 << 10 : payload, &frames);
   std::vector<unsigned char> destination(input.size());
   for (auto _ : state) {
     std::memcpy(destination.data(), input.data(), input.size());
@@ -136,7 +145,8 @@ void BM_decode_headers(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(data);
   }
-  state.counters["frames/s"] = benchmark::Counter(static_cast<double>(state.iterations() * 4096), benchmark::Counter::kIsRate);
+  state.counters["frames/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * 4096), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_decode_headers);
 

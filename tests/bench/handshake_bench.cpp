@@ -14,8 +14,8 @@
 namespace {
 
 void count_allocations(benchmark::State& state, std::size_t before) {
-  state.counters["allocs/request"] = benchmark::Counter(
-      static_cast<double>(bench::allocation_count.load() - before) / static_cast<double>(state.iterations()));
+  state.counters["allocs/request"] = benchmark::Counter(static_cast<double>(bench::allocation_count.load() - before) /
+                                                        static_cast<double>(state.iterations()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bench::browser_request().size()));
   state.counters["requests/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

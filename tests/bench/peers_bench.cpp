@@ -11,12 +11,12 @@
 #include <benchmark/benchmark.h>
 #include <tether/frame.hpp>
 
+#include <wslay/wslay.h>
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <websocketpp/config/core.hpp>
 #include <websocketpp/processors/hybi13.hpp>
-#include <wslay/wslay.h>
 
 #include <cstring>
 #include <vector>

@@ -5,8 +5,8 @@
 #include "conversation.hpp"
 #include "tether_catch.hpp"
 
-using tether::opcode;
 using test::frame;
+using tether::opcode;
 
 namespace {
 
@@ -98,8 +98,8 @@ TEST_CASE("chunking: a client conversation gives the same events at any split", 
     const auto plans = test::split_plans(conversation.size(), rng, 1);
     const auto& plan = plans[static_cast<std::size_t>(plan_seed) % plans.size()];
     const run_result result = run_client(conversation, plan, client);
-    CHECK(result.events == std::vector<std::string>{"open", "text:one", "ping:x", "binary:" + std::string(1000, 'q') + "end",
-                                                    "close 1000:"});
+    CHECK(result.events == std::vector<std::string>{"open", "text:one", "ping:x",
+                                                    "binary:" + std::string(1000, 'q') + "end", "close 1000:"});
     CHECK(result.output.size() == (2 + 4 + 1) + (2 + 4 + 2));  // masked pong "x", masked close echo
   }
 }

@@ -4,8 +4,8 @@
 #include "conversation.hpp"
 #include "tether_catch.hpp"
 
-using tether::opcode;
 using test::frame;
+using tether::opcode;
 
 namespace {
 
@@ -13,12 +13,13 @@ std::string server_frame(opcode op, std::string_view payload) { return test::tex
 
 }  // namespace
 
-TEST_CASE("close §5.5.1: the peer's close is echoed with its code; the server closes TCP first", "[connection][close]") {
+TEST_CASE("close §5.5.1: the peer's close is echoed with its code; the server closes TCP first",
+          "[connection][close]") {
   tether::connection server(tether::role::server);
   test::open_server(server);
-  const auto log = test::feed(server, test::concat({frame(opcode::text, "last words"),
-                                                    frame(opcode::close, test::close_body(1000, "bye")),
-                                                    frame(opcode::text, "ignored after close")}));
+  const auto log = test::feed(
+      server, test::concat({frame(opcode::text, "last words"), frame(opcode::close, test::close_body(1000, "bye")),
+                            frame(opcode::text, "ignored after close")}));
   // Everything sent before the close is delivered before it.
   CHECK(log.lines == std::vector<std::string>{"text:last words", "close 1000:bye"});
   CHECK(server.state() == tether::connection_state::closed);
@@ -50,7 +51,8 @@ TEST_CASE("close §7.1.1: a client waits for the server's TCP close, bounded by 
   CHECK(polite.should_close_transport());
 }
 
-TEST_CASE("close §7.1.2: after sending close only the close goes out; the peer's answer completes it", "[connection][close]") {
+TEST_CASE("close §7.1.2: after sending close only the close goes out; the peer's answer completes it",
+          "[connection][close]") {
   tether::connection server(tether::role::server);
   test::open_server(server);
   REQUIRE_FALSE(server.close(tether::close_code::going_away, "restart"));

@@ -4,8 +4,8 @@
 #include "conversation.hpp"
 #include "tether_catch.hpp"
 
-using tether::opcode;
 using test::frame;
+using tether::opcode;
 
 namespace {
 
@@ -31,7 +31,9 @@ outcome to_client(const test::bytes& input, tether::connection_options options =
 }
 
 // The close frame a server sends when it fails with `code` (unmasked).
-std::string server_close(std::uint16_t code) { return test::text_of(frame(opcode::close, test::close_body(code), true, false)); }
+std::string server_close(std::uint16_t code) {
+  return test::text_of(frame(opcode::close, test::close_body(code), true, false));
+}
 
 }  // namespace
 
@@ -96,7 +98,8 @@ TEST_CASE("rule §8.1: invalid UTF-8 fails with 1007 before the message ends", "
   CHECK(early.events[0].rfind("failure 1007", 0) == 0);
   CHECK(early.output == server_close(1007));
   // A sequence split across fragments is fine when it is valid...
-  const auto split = to_server(test::concat({frame(opcode::text, "\xE2\x82", false), frame(opcode::continuation, "\xAC")}));
+  const auto split =
+      to_server(test::concat({frame(opcode::text, "\xE2\x82", false), frame(opcode::continuation, "\xAC")}));
   CHECK(split.events == std::vector<std::string>{"text:\xE2\x82\xAC"});
   // ...and fails at the first impossible continuation.
   const auto bad_split =
@@ -149,8 +152,8 @@ TEST_CASE("client frames are masked with fresh keys; server frames are not", "[c
 TEST_CASE("limits: frames and messages over the limits fail with 1009", "[connection][limits]") {
   tether::connection_options options;
   options.max_message_size = 10;
-  const auto big = to_server(test::concat({frame(opcode::binary, "123456", false), frame(opcode::continuation, "78901")}),
-                             options);
+  const auto big =
+      to_server(test::concat({frame(opcode::binary, "123456", false), frame(opcode::continuation, "78901")}), options);
   CHECK(big.events.at(0).rfind("failure 1009 message exceeds", 0) == 0);
   CHECK(big.output == server_close(1009));
   options.max_message_size = 1000;
@@ -191,9 +194,10 @@ TEST_CASE("sending: automatic fragmentation and streamed messages", "[connection
   tether::connection server(tether::role::server, options);
   test::open_server(server);
   REQUIRE_FALSE(server.send_text("abcdefghijklmnopqrstuvwxy"));
-  CHECK(test::take_output(server) == test::text_of(test::concat({frame(opcode::text, "abcdefghij", false, false),
-                                                                 frame(opcode::continuation, "klmnopqrst", false, false),
-                                                                 frame(opcode::continuation, "uvwxy", true, false)})));
+  CHECK(test::take_output(server) ==
+        test::text_of(test::concat({frame(opcode::text, "abcdefghij", false, false),
+                                    frame(opcode::continuation, "klmnopqrst", false, false),
+                                    frame(opcode::continuation, "uvwxy", true, false)})));
   REQUIRE_FALSE(server.begin_message(opcode::binary));
   CHECK(server.begin_message(opcode::binary) == tether::error::message_in_progress);
   CHECK(server.send_text("no") == tether::error::message_in_progress);

@@ -8,8 +8,8 @@ using tether::event_type;
 
 TEST_CASE("server: upgrade request, accept, then frames that came in the same read", "[connection][server]") {
   tether::connection server(tether::role::server);
-  const test::bytes input = test::concat({test::from_text(test::sample_request()),
-                                          test::frame(tether::opcode::text, "Hello")});
+  const test::bytes input =
+      test::concat({test::from_text(test::sample_request()), test::frame(tether::opcode::text, "Hello")});
   test::event_log log = test::feed(server, input, {input.size()}, [](tether::connection& c) {
     REQUIRE(c.request() != nullptr);
     CHECK(c.request()->target() == "/chat");
@@ -92,8 +92,8 @@ TEST_CASE("client: connect, 101, open, then frames in the same read", "[connecti
   REQUIRE(peer.feed(request.data(), request.size()).status == tether::handshake_status::complete);
   std::string response;
   REQUIRE_FALSE(peer.write_accept(response, {"chat", {}, {}}));
-  const test::bytes input = test::concat({test::from_text(response),
-                                          test::frame(tether::opcode::binary, "data", true, false)});
+  const test::bytes input =
+      test::concat({test::from_text(response), test::frame(tether::opcode::binary, "data", true, false)});
   const auto log = test::feed(client, input);
   CHECK(log.lines == std::vector<std::string>{"open", "binary:data"});
   CHECK(client.subprotocol() == "chat");

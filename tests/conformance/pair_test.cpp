@@ -67,8 +67,9 @@ TEST_CASE("pair: every kind of message crosses both ways", "[connection][pair]")
   REQUIRE_FALSE(w.client.send_chunk("am\xC3", 3));
   REQUIRE_FALSE(w.client.end_message("\xA9", 1));
   w.settle();
-  CHECK(w.server_log.lines == std::vector<std::string>{"upgrade", "text:hello server", std::string("binary:\x00\x01\x02", 10),
-                                                       "ping:are you there", "text:stream\xC3\xA9"});
+  CHECK(w.server_log.lines == std::vector<std::string>{"upgrade", "text:hello server",
+                                                       std::string("binary:\x00\x01\x02", 10), "ping:are you there",
+                                                       "text:stream\xC3\xA9"});
   CHECK(w.client_log.lines ==
         std::vector<std::string>{"open", "text:hello client", "binary:", "pong:unsolicited", "pong:are you there"});
 }
@@ -128,7 +129,8 @@ TEST_CASE("pair: a 64 MiB message streams through with bounded memory on both si
       for (std::size_t i = 0; i < chunk; ++i) piece[i] = static_cast<unsigned char>((sent + i) * 31 >> 3);
       for (unsigned char b : piece) checksum_sent = checksum_sent * 131 + b;
       sent += chunk;
-      const std::error_code ec = sent < total ? client.send_chunk(piece.data(), chunk) : client.end_message(piece.data(), chunk);
+      const std::error_code ec =
+          sent < total ? client.send_chunk(piece.data(), chunk) : client.end_message(piece.data(), chunk);
       REQUIRE_FALSE(ec);
     }
     // The queue never holds more than one piece: memory is O(piece).

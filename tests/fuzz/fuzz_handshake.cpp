@@ -15,9 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   if (result.status == tether::handshake_status::complete) {
     FUZZ_CHECK(!server.write_accept(response));
     FUZZ_CHECK(response.rfind("HTTP/1.1 101 ", 0) == 0);
-    server.request().for_each_extension([](const tether::extension_offer& offer) {
-      offer.for_each_param([](const tether::extension_param&) {});
-    });
+    server.request().for_each_extension(
+        [](const tether::extension_offer& offer) { offer.for_each_param([](const tether::extension_param&) {}); });
   } else if (result.status == tether::handshake_status::failed) {
     tether::write_error_response(result.error, response);
     FUZZ_CHECK(tether::http_status_for(result.error) >= 400);

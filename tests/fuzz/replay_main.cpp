@@ -41,9 +41,15 @@ int main(int argc, char** argv) {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = input.empty() ? 0 : rng() % input.size();
       switch (rng() % 4) {
-        case 0: if (!input.empty()) input[at] = static_cast<unsigned char>(rng()); break;
-        case 1: input.insert(input.begin() + static_cast<long>(at), static_cast<unsigned char>(rng())); break;
-        case 2: if (!input.empty()) input.erase(input.begin() + static_cast<long>(at)); break;
+        case 0:
+          if (!input.empty()) input[at] = static_cast<unsigned char>(rng());
+          break;
+        case 1:
+          input.insert(input.begin() + static_cast<long>(at), static_cast<unsigned char>(rng()));
+          break;
+        case 2:
+          if (!input.empty()) input.erase(input.begin() + static_cast<long>(at));
+          break;
         default:
           if (!inputs.empty()) {
             const auto& other = inputs[rng() % inputs.size()];

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "tether_catch.hpp"
 #include "test_bytes.hpp"
+#include "tether_catch.hpp"
 
 namespace test {
 
@@ -87,16 +87,29 @@ struct event_log {
           message_open = false;
         }
         return;
-      case event_type::upgrade_request: lines.push_back("upgrade"); return;
-      case event_type::open: lines.push_back("open"); return;
-      case event_type::rejected: lines.push_back("rejected " + std::to_string(e.http_status)); return;
-      case event_type::ping: lines.push_back("ping:" + std::string(e.text())); return;
-      case event_type::pong: lines.push_back("pong:" + std::string(e.text())); return;
-      case event_type::close: lines.push_back("close " + describe(e.code) + ":" + std::string(e.text())); return;
+      case event_type::upgrade_request:
+        lines.push_back("upgrade");
+        return;
+      case event_type::open:
+        lines.push_back("open");
+        return;
+      case event_type::rejected:
+        lines.push_back("rejected " + std::to_string(e.http_status));
+        return;
+      case event_type::ping:
+        lines.push_back("ping:" + std::string(e.text()));
+        return;
+      case event_type::pong:
+        lines.push_back("pong:" + std::string(e.text()));
+        return;
+      case event_type::close:
+        lines.push_back("close " + describe(e.code) + ":" + std::string(e.text()));
+        return;
       case event_type::failure:
         lines.push_back("failure " + describe(e.code) + " " + e.error.message());
         return;
-      case event_type::none: return;
+      case event_type::none:
+        return;
     }
   }
 };

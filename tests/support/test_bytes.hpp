@@ -20,10 +20,14 @@ inline bytes from_hex(std::string_view hex) {
   int high = -1;
   for (char c : hex) {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else continue;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      continue;
     if (high < 0) {
       high = v;
     } else {
@@ -49,7 +53,9 @@ inline std::uint64_t test_seed() {
 }
 
 // Deterministic per test (seeded from test_seed() and a test-specific salt).
-inline std::mt19937_64 make_rng(std::uint64_t salt) { return std::mt19937_64(test_seed() ^ (salt * 0x9E3779B97F4A7C15ull)); }
+inline std::mt19937_64 make_rng(std::uint64_t salt) {
+  return std::mt19937_64(test_seed() ^ (salt * 0x9E3779B97F4A7C15ull));
+}
 
 inline bytes random_bytes(std::mt19937_64& rng, std::size_t size) {
   bytes out(size);

@@ -87,7 +87,7 @@ TEST_CASE("base64 rejects misplaced padding", "[base64]") {
 
 TEST_CASE("base64 rejects non-canonical pad bits (RFC 4648 §3.5)", "[base64]") {
   using tether::error;
-  CHECK(decode_error("Zh==") == error::base64_non_canonical);   // 'h' leaves bits in the pad
+  CHECK(decode_error("Zh==") == error::base64_non_canonical);  // 'h' leaves bits in the pad
   CHECK(decode_error("Zm9=") == error::base64_non_canonical);
   CHECK(decode_error("dGhlIHNhbXBsZSBub25jZR==") == error::base64_non_canonical);
 }

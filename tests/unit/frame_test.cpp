@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "tether_catch.hpp"
 #include "test_bytes.hpp"
+#include "tether_catch.hpp"
 
 namespace {
 
@@ -130,8 +130,8 @@ TEST_CASE("frames: the RFC 6455 §5.7 examples decode", "[frame]") {
 
 TEST_CASE("frames: headers round-trip at every length encoding boundary", "[frame]") {
   tether::chacha20_random random(std::array<std::uint32_t, 8>{1, 2, 3, 4, 5, 6, 7, 8}.data(), 9);
-  for (std::uint64_t length : {0ull, 1ull, 125ull, 126ull, 127ull, 65535ull, 65536ull, 0xFFFFFFFFull, 0x100000000ull,
-                               0x7FFFFFFFFFFFFFFFull}) {
+  for (std::uint64_t length :
+       {0ull, 1ull, 125ull, 126ull, 127ull, 65535ull, 65536ull, 0xFFFFFFFFull, 0x100000000ull, 0x7FFFFFFFFFFFFFFFull}) {
     for (role sender : {role::client, role::server}) {
       const auto header = tether::make_frame_header(sender, opcode::binary, length, random);
       unsigned char bytes[tether::max_frame_header_size];

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tether_catch.hpp"
 #include "test_bytes.hpp"
+#include "tether_catch.hpp"
 
 namespace {
 
@@ -22,7 +22,8 @@ const std::string chromium_request =
     "Connection: Upgrade\r\n"
     "Pragma: no-cache\r\n"
     "Cache-Control: no-cache\r\n"
-    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36\r\n"
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+    "Safari/537.36\r\n"
     "Upgrade: websocket\r\n"
     "Origin: http://127.0.0.1:8080\r\n"
     "Sec-WebSocket-Version: 13\r\n"
@@ -344,8 +345,10 @@ TEST_CASE("handshake: each client-side rule has its own error", "[handshake][cli
     REQUIRE(at != std::string::npos);
     return text.replace(at, from.size(), to);
   };
-  check([&](std::string r) { return replace(r, "101 Switching Protocols", "403 Forbidden"); }, error::unexpected_status);
-  check([&](std::string r) { return replace(r, "Upgrade: websocket", "Upgrade: h2c"); }, error::missing_upgrade_websocket);
+  check([&](std::string r) { return replace(r, "101 Switching Protocols", "403 Forbidden"); },
+        error::unexpected_status);
+  check([&](std::string r) { return replace(r, "Upgrade: websocket", "Upgrade: h2c"); },
+        error::missing_upgrade_websocket);
   check([&](std::string r) { return replace(r, "Connection: Upgrade", "Connection: close"); },
         error::missing_connection_upgrade);
   check([&](std::string r) { return replace(r, "Sec-WebSocket-Accept", "X-Accept"); },

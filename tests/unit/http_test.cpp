@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "tether_catch.hpp"
 #include "test_bytes.hpp"
+#include "tether_catch.hpp"
 
 namespace {
 

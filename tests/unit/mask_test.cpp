@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "tether_catch.hpp"
 #include "test_bytes.hpp"
+#include "tether_catch.hpp"
 
 namespace {
 

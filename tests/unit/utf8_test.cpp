@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "tether_catch.hpp"
 #include "test_bytes.hpp"
+#include "tether_catch.hpp"
 
 namespace {
 
@@ -94,7 +94,8 @@ test::bytes encode_code_point(std::uint32_t cp) {
 TEST_CASE("utf8: every 1- and 2-byte sequence agrees with the reference", "[utf8]") {
   for (int a = 0; a < 256; ++a) {
     check_same_as_reference({static_cast<unsigned char>(a)});
-    for (int b = 0; b < 256; ++b) check_same_as_reference({static_cast<unsigned char>(a), static_cast<unsigned char>(b)});
+    for (int b = 0; b < 256; ++b)
+      check_same_as_reference({static_cast<unsigned char>(a), static_cast<unsigned char>(b)});
   }
 }
 
@@ -110,7 +111,8 @@ TEST_CASE("utf8: every 3-byte sequence agrees with the reference", "[utf8]") {
 }
 
 TEST_CASE("utf8: 4-byte sequences at every range boundary agree with the reference", "[utf8]") {
-  const unsigned char edges[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+  const unsigned char edges[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1,
+                                 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
   for (int a = 0xE0; a < 256; ++a) {
     for (unsigned char b : edges) {
       for (unsigned char c : edges) {
@@ -210,14 +212,15 @@ TEST_CASE("utf8: errors are reported at the first invalid byte, before the text 
 
 TEST_CASE("utf8: random texts agree with the reference, whole and in pieces", "[utf8]") {
   auto rng = test::make_rng(4);
-  const std::uint32_t samples[] = {0x24, 0x7F, 0xA2, 0x7FF, 0x800, 0x20AC, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+  const std::uint32_t samples[] = {0x24,   0x7F,   0xA2,   0x7FF,   0x800,   0x20AC,  0xD7FF,
+                                   0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
   for (int round = 0; round < 3000; ++round) {
     test::bytes text;
     const std::size_t characters = rng() % 200;
     const bool mostly_ascii = rng() % 2 == 0;
     for (std::size_t i = 0; i < characters; ++i) {
       const std::uint32_t cp = (mostly_ascii && rng() % 8 != 0) ? static_cast<std::uint32_t>(0x20 + rng() % 90)
-                                                               : samples[rng() % (sizeof samples / sizeof samples[0])];
+                                                                : samples[rng() % (sizeof samples / sizeof samples[0])];
       const test::bytes encoded = encode_code_point(cp);
       text.insert(text.end(), encoded.begin(), encoded.end());
     }
@@ -225,9 +228,15 @@ TEST_CASE("utf8: random texts agree with the reference, whole and in pieces", "[
     if (!text.empty() && rng() % 3 == 0) {
       const std::size_t at = rng() % text.size();
       switch (rng() % 3) {
-        case 0: text[at] = static_cast<unsigned char>(rng()); break;
-        case 1: text.insert(text.begin() + static_cast<long>(at), static_cast<unsigned char>(0x80 + rng() % 0x80)); break;
-        default: text.resize(at); break;
+        case 0:
+          text[at] = static_cast<unsigned char>(rng());
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<long>(at), static_cast<unsigned char>(0x80 + rng() % 0x80));
+          break;
+        default:
+          text.resize(at);
+          break;
       }
     }
     check_same_as_reference(text);
@@ -265,9 +274,9 @@ TEST_CASE("utf8: every kind of ill-formed sequence is caught at every offset of 
   // Every rule of RFC 3629 §4 broken once, placed at each offset 0..130 of a
   // 200-byte ASCII or mixed text, so each SIMD lane and block edge sees it.
   const char* ill_formed[] = {
-      "80",          "bf",          "c0 80",       "c1 bf",       "c2 41",       "e0 80 80",    "e0 9f bf",
-      "ed a0 80",    "ed b0 80",    "ed bf bf",    "e1 41 80",    "e1 80 41",    "f0 80 80 80", "f0 8f bf bf",
-      "f4 90 80 80", "f4 bf bf bf", "f5 80 80 80", "f8 88 80 80", "ff",          "f1 80 80 41", "e2 82",
+      "80",          "bf",          "c0 80",       "c1 bf",       "c2 41",    "e0 80 80",    "e0 9f bf",
+      "ed a0 80",    "ed b0 80",    "ed bf bf",    "e1 41 80",    "e1 80 41", "f0 80 80 80", "f0 8f bf bf",
+      "f4 90 80 80", "f4 bf bf bf", "f5 80 80 80", "f8 88 80 80", "ff",       "f1 80 80 41", "e2 82",
   };
   const test::bytes fillers[] = {test::bytes(200, 'a'), [] {
                                    test::bytes mixed;

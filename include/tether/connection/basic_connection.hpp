@@ -143,26 +143,26 @@ class basic_connection {
       return e;
     }
     switch (state_) {
-        case connection_state::reading_request: {
-          const event e = read_request();
-          return e ? e : end_of_input();
-        }
-        case connection_state::reading_response: {
-          const event e = read_response();
-          return e ? e : end_of_input();
-        }
-        case connection_state::open:
-        case connection_state::closing: {
-          const event e = read_frames();
-          return e.type == event_type::none ? end_of_input() : e;
-        }
-        case connection_state::closed:
-        case connection_state::failed:
-          input_.clear();  // §7.1.4, §7.1.7: nothing after the close is read
-          return {};
-        case connection_state::awaiting_decision:
-        case connection_state::idle_client:
-          return {};
+      case connection_state::reading_request: {
+        const event e = read_request();
+        return e ? e : end_of_input();
+      }
+      case connection_state::reading_response: {
+        const event e = read_response();
+        return e ? e : end_of_input();
+      }
+      case connection_state::open:
+      case connection_state::closing: {
+        const event e = read_frames();
+        return e.type == event_type::none ? end_of_input() : e;
+      }
+      case connection_state::closed:
+      case connection_state::failed:
+        input_.clear();  // §7.1.4, §7.1.7: nothing after the close is read
+        return {};
+      case connection_state::awaiting_decision:
+      case connection_state::idle_client:
+        return {};
     }
     return {};
   }
@@ -251,14 +251,19 @@ class basic_connection {
   // Runs the timers; call it when next_deadline() has passed (or more often).
   void tick(clock_time now) {
     switch (timers_.tick(now)) {
-      case detail::keepalive_timers::due::nothing: break;
+      case detail::keepalive_timers::due::nothing:
+        break;
       case detail::keepalive_timers::due::send_ping: {
         const unsigned char payload[4] = {'t', 't', 'h', 'r'};
         sender_.send_control(opcode::ping, payload, sizeof payload);
         break;
       }
-      case detail::keepalive_timers::due::pong_overdue: pending_ = fail(error::ping_timeout); break;
-      case detail::keepalive_timers::due::handshake_overdue: pending_ = fail(error::handshake_timeout); break;
+      case detail::keepalive_timers::due::pong_overdue:
+        pending_ = fail(error::ping_timeout);
+        break;
+      case detail::keepalive_timers::due::handshake_overdue:
+        pending_ = fail(error::handshake_timeout);
+        break;
       case detail::keepalive_timers::due::close_overdue:
         if (state_ == connection_state::closed) {
           close_wait_over_ = true;
@@ -446,7 +451,8 @@ class basic_connection {
   }
 
   void flush_pending_pong() {
-    if (!pending_pong_ || state_ != connection_state::open || !sender_.fits(pending_pong_size_ + max_frame_header_size)) {
+    if (!pending_pong_ || state_ != connection_state::open ||
+        !sender_.fits(pending_pong_size_ + max_frame_header_size)) {
       return;
     }
     sender_.send_control(opcode::pong, pong_payload_, pending_pong_size_);

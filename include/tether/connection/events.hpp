@@ -35,9 +35,9 @@ struct event {
   bool message_ends = false;             // data: last piece of the message
   const unsigned char* bytes = nullptr;  // data, ping, pong payload; close reason
   std::size_t size = 0;
-  close_code code = close_code::none;    // close: received (1005 if none); failure: sent (1006 if none)
-  std::error_code error;                 // failure: the rule that was broken
-  int http_status = 0;                   // rejected: the server's status
+  close_code code = close_code::none;  // close: received (1005 if none); failure: sent (1006 if none)
+  std::error_code error;               // failure: the rule that was broken
+  int http_status = 0;                 // rejected: the server's status
 
   std::string_view text() const noexcept { return {reinterpret_cast<const char*>(bytes), size}; }
   explicit operator bool() const noexcept { return type != event_type::none; }

@@ -26,7 +26,9 @@ template <class Random>
 class frame_sender {
  public:
   frame_sender(role self, const connection_options& options, std::optional<Random> random)
-      : role_(self), fragment_size_(options.fragment_size), max_queued_(options.max_queued_output),
+      : role_(self),
+        fragment_size_(options.fragment_size),
+        max_queued_(options.max_queued_output),
         random_(std::move(random)) {}
 
   output_queue& queue() noexcept { return queue_; }
@@ -39,13 +41,14 @@ class frame_sender {
     const std::size_t frames = frame_count(size);
     const bool masked = role_ == role::client;
     const std::size_t last_piece = size - (frames - 1) * fragment_size_;
-    const std::size_t wire_size = size + (frames - 1) * encoded_header_size(fragment_size_, masked) +
-                                  encoded_header_size(last_piece, masked);
+    const std::size_t wire_size =
+        size + (frames - 1) * encoded_header_size(fragment_size_, masked) + encoded_header_size(last_piece, masked);
     if (!fits(wire_size)) return error::output_queue_full;
     const auto* bytes = static_cast<const unsigned char*>(data);
     std::size_t offset = 0;
     for (std::size_t i = 0; i < frames; ++i) {
-      const std::size_t piece = fragment_size_ == 0 ? size : (size - offset < fragment_size_ ? size - offset : fragment_size_);
+      const std::size_t piece =
+          fragment_size_ == 0 ? size : (size - offset < fragment_size_ ? size - offset : fragment_size_);
       const opcode frame_op = (first && i == 0) ? op : opcode::continuation;
       append_frame(frame_op, bytes + offset, piece, last && i + 1 == frames, borrow);
       offset += piece;

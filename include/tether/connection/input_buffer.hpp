@@ -48,8 +48,8 @@ class input_buffer {
 
  private:
   void append_copy(const unsigned char* data, std::size_t size) {
-    const bool rest_is_copied = size_ != 0 && !copy_.empty() && data_ >= copy_.data() &&
-                                data_ < copy_.data() + copy_.size();
+    const bool rest_is_copied =
+        size_ != 0 && !copy_.empty() && data_ >= copy_.data() && data_ < copy_.data() + copy_.size();
     if (rest_is_copied) {
       copy_.erase(copy_.begin(), copy_.begin() + (data_ - copy_.data()));  // drop what was decoded
     } else {

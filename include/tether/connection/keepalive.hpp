@@ -71,8 +71,10 @@ class keepalive_timers {
     if (closing_) return next;
     if (handshake_deadline_) consider(*handshake_deadline_);
     if (open_) {
-      if (awaiting_pong_) consider(pong_deadline_);
-      else if (ping_interval_.count() > 0) consider(last_activity_ + ping_interval_);
+      if (awaiting_pong_)
+        consider(pong_deadline_);
+      else if (ping_interval_.count() > 0)
+        consider(last_activity_ + ping_interval_);
     }
     return next;
   }

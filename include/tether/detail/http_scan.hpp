@@ -96,8 +96,7 @@ class head_scanner {
       const __m256i control = _mm256_and_si256(_mm256_cmpgt_epi8(v, minus_one), _mm256_cmpgt_epi8(space, v));
       const __m256i is_cr = _mm256_cmpeq_epi8(v, cr), is_lf = _mm256_cmpeq_epi8(v, lf);
       const __m256i allowed_control = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab), _mm256_or_si256(is_cr, is_lf));
-      const __m256i bad =
-          _mm256_or_si256(_mm256_andnot_si256(allowed_control, control), _mm256_cmpeq_epi8(v, del));
+      const __m256i bad = _mm256_or_si256(_mm256_andnot_si256(allowed_control, control), _mm256_cmpeq_epi8(v, del));
       const std::uint32_t bad_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(bad));
       const std::uint32_t cr_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_cr));
       const std::uint32_t lf_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_lf));

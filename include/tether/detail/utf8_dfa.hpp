@@ -46,18 +46,30 @@ struct utf8_tables {
   constexpr utf8_tables() : byte_class{}, next{} {
     for (int b = 0; b < 256; ++b) {
       std::uint8_t c = utf8_invalid;
-      if (b <= 0x7F) c = utf8_ascii;
-      else if (b <= 0x8F) c = utf8_cont_80_8f;
-      else if (b <= 0x9F) c = utf8_cont_90_9f;
-      else if (b <= 0xBF) c = utf8_cont_a0_bf;
-      else if (b <= 0xC1) c = utf8_invalid;
-      else if (b <= 0xDF) c = utf8_lead2;
-      else if (b == 0xE0) c = utf8_lead_e0;
-      else if (b == 0xED) c = utf8_lead_ed;
-      else if (b <= 0xEF) c = utf8_lead3;
-      else if (b == 0xF0) c = utf8_lead_f0;
-      else if (b <= 0xF3) c = utf8_lead4;
-      else if (b == 0xF4) c = utf8_lead_f4;
+      if (b <= 0x7F)
+        c = utf8_ascii;
+      else if (b <= 0x8F)
+        c = utf8_cont_80_8f;
+      else if (b <= 0x9F)
+        c = utf8_cont_90_9f;
+      else if (b <= 0xBF)
+        c = utf8_cont_a0_bf;
+      else if (b <= 0xC1)
+        c = utf8_invalid;
+      else if (b <= 0xDF)
+        c = utf8_lead2;
+      else if (b == 0xE0)
+        c = utf8_lead_e0;
+      else if (b == 0xED)
+        c = utf8_lead_ed;
+      else if (b <= 0xEF)
+        c = utf8_lead3;
+      else if (b == 0xF0)
+        c = utf8_lead_f0;
+      else if (b <= 0xF3)
+        c = utf8_lead4;
+      else if (b == 0xF4)
+        c = utf8_lead_f4;
       byte_class[b] = c;
     }
     for (auto& row : next) {

@@ -82,7 +82,7 @@ constexpr char too_large = 1 << 3;   // F4 90..BF, F5..FF
 constexpr char surrogate = 1 << 4;   // ED A0..BF
 constexpr char overlong_2 = 1 << 5;  // C0, C1
 constexpr char too_large_1000 = 1 << 6;
-constexpr char overlong_4 = 1 << 6;  // F0 80..8F
+constexpr char overlong_4 = 1 << 6;                  // F0 80..8F
 constexpr char two_conts = static_cast<char>(0x80);  // continuation after continuation
 constexpr char carry = too_short | too_long | two_conts;
 }  // namespace utf8_lookup
@@ -98,13 +98,13 @@ __attribute__((target("avx2"))) inline __m256i utf8_check_block(__m256i input, _
   const __m256i low_nibble = _mm256_set1_epi8(0x0F);
   const __m256i prev1 = utf8_shift_in<1>(input, previous);
 
-  const __m256i byte_1_high_table = _mm256_setr_epi8(
-      too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,  //
-      two_conts, two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
-      too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4,  //
-      too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,  //
-      two_conts, two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
-      too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4);
+  const __m256i byte_1_high_table =
+      _mm256_setr_epi8(too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,  //
+                       two_conts, two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
+                       too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4,  //
+                       too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,           //
+                       two_conts, two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
+                       too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4);
   const __m256i byte_1_low_table = _mm256_setr_epi8(
       carry | overlong_3 | overlong_2 | overlong_4, carry | overlong_2, carry, carry, carry | too_large,
       carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
@@ -133,9 +133,9 @@ __attribute__((target("avx2"))) inline __m256i utf8_check_block(__m256i input, _
   const __m256i prev1_high = _mm256_and_si256(_mm256_srli_epi16(prev1, 4), low_nibble);
   const __m256i prev1_low = _mm256_and_si256(prev1, low_nibble);
   const __m256i input_high = _mm256_and_si256(_mm256_srli_epi16(input, 4), low_nibble);
-  const __m256i special = _mm256_and_si256(
-      _mm256_and_si256(_mm256_shuffle_epi8(byte_1_high_table, prev1_high), _mm256_shuffle_epi8(byte_1_low_table, prev1_low)),
-      _mm256_shuffle_epi8(byte_2_high_table, input_high));
+  const __m256i special = _mm256_and_si256(_mm256_and_si256(_mm256_shuffle_epi8(byte_1_high_table, prev1_high),
+                                                            _mm256_shuffle_epi8(byte_1_low_table, prev1_low)),
+                                           _mm256_shuffle_epi8(byte_2_high_table, input_high));
 
   // Third and fourth bytes of 3- and 4-byte sequences must be continuations:
   // exactly where two_conts is expected, nowhere else.
@@ -150,10 +150,10 @@ __attribute__((target("avx2"))) inline __m256i utf8_check_block(__m256i input, _
 
 // Non-zero where the block ends inside a multi-byte sequence.
 __attribute__((target("avx2"))) inline __m256i utf8_incomplete_tail(__m256i input) noexcept {
-  const __m256i max_complete = _mm256_setr_epi8(
-      -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
-      -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
-      static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
+  const __m256i max_complete =
+      _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
+                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
+                       static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
   return _mm256_subs_epu8(input, max_complete);
 }
 
@@ -169,7 +169,7 @@ inline std::size_t utf8_last_boundary(const unsigned char* p, std::size_t end) n
 }
 
 __attribute__((target("avx2"))) inline utf8_bulk_result utf8_validate_avx2(const unsigned char* p,
-                                                                          std::size_t n) noexcept {
+                                                                           std::size_t n) noexcept {
   __m256i error = _mm256_setzero_si256();
   __m256i previous = _mm256_setzero_si256();
   __m256i previous_incomplete = _mm256_setzero_si256();

@@ -33,20 +33,20 @@
 namespace tether {
 
 struct frame_decoder_options {
-  role receiver = role::server;                     // which end decodes: a server expects masked frames
-  std::uint64_t max_frame_size = 16 * 1024 * 1024;  // payload bytes of one frame (1009 above)
-  std::uint64_t max_message_size = 16 * 1024 * 1024; // payload bytes of all frames of a message (1009 above)
+  role receiver = role::server;                       // which end decodes: a server expects masked frames
+  std::uint64_t max_frame_size = 16 * 1024 * 1024;    // payload bytes of one frame (1009 above)
+  std::uint64_t max_message_size = 16 * 1024 * 1024;  // payload bytes of all frames of a message (1009 above)
   std::uint8_t allowed_rsv = 0;  // RSV bits a negotiated extension gave meaning to (first data frame only)
   bool strict_length = true;     // reject non-minimal length encodings (§5.2 "MUST")
 };
 
 struct frame_decode_result {
-  std::size_t consumed = 0;         // input bytes used by this step
-  bool frame_begins = false;        // a new header was decoded: see frame_decoder::header()
-  bool frame_ends = false;          // the frame's payload is complete
-  unsigned char* payload = nullptr; // unmasked payload of this step (size payload_size)
+  std::size_t consumed = 0;          // input bytes used by this step
+  bool frame_begins = false;         // a new header was decoded: see frame_decoder::header()
+  bool frame_ends = false;           // the frame's payload is complete
+  unsigned char* payload = nullptr;  // unmasked payload of this step (size payload_size)
   std::size_t payload_size = 0;
-  tether::error failure{};          // the rule broken (0: none); the decoder stays failed
+  tether::error failure{};  // the rule broken (0: none); the decoder stays failed
 
   bool failed() const noexcept { return failure != tether::error{}; }
   // As a std::error_code (made only when asked: the hot path carries a plain enum).
@@ -277,12 +277,12 @@ class frame_decoder {
     if (options_.receiver == role::server && !h.masked) return tether::error::unmasked_frame;
     if (options_.receiver == role::client && h.masked) return tether::error::masked_frame;
     if (is_control(h.op)) {
-      if (!h.fin) return tether::error::control_frame_fragmented;                      // §5.5
+      if (!h.fin) return tether::error::control_frame_fragmented;                                // §5.5
       if (h.payload_length > max_control_payload) return tether::error::control_frame_too_long;  // §5.5
       if (h.rsv != 0) return tether::error::reserved_bits;
     } else {
       const bool first_frame = h.op != opcode::continuation;
-      if (first_frame && message_open_) return tether::error::expected_continuation;    // §5.4
+      if (first_frame && message_open_) return tether::error::expected_continuation;      // §5.4
       if (!first_frame && !message_open_) return tether::error::unexpected_continuation;  // §5.4
       // §5.2: RSV bits only with an extension that defines them; the one
       // registered (permessage-deflate, RFC 7692 §6) uses them on first frames only.

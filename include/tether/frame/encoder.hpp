@@ -55,8 +55,8 @@ struct frame_encode_result {
 
 // Writes header and payload contiguously into out, masking the copy when the
 // header says so. header.payload_length is set from size.
-inline frame_encode_result encode_frame(frame_header header, const void* payload, std::size_t size,
-                                        unsigned char* out, std::size_t capacity) noexcept {
+inline frame_encode_result encode_frame(frame_header header, const void* payload, std::size_t size, unsigned char* out,
+                                        std::size_t capacity) noexcept {
   header.payload_length = size;
   if (const std::error_code ec = check_frame_header(header)) return {0, ec};
   const std::size_t header_size = encoded_header_size(size, header.masked);

@@ -43,10 +43,10 @@ struct name_list {
 };
 
 struct client_request_options {
-  std::string_view origin;                // sent as Origin when not empty (browsers always send it)
-  name_list subprotocols;                 // names to offer, in order of preference
-  std::string_view extensions;            // Sec-WebSocket-Extensions offer, e.g. "permessage-deflate"
-  http::header_span extra_headers;        // e.g. Authorization, Cookie
+  std::string_view origin;          // sent as Origin when not empty (browsers always send it)
+  name_list subprotocols;           // names to offer, in order of preference
+  std::string_view extensions;      // Sec-WebSocket-Extensions offer, e.g. "permessage-deflate"
+  http::header_span extra_headers;  // e.g. Authorization, Cookie
 };
 
 // A fresh Sec-WebSocket-Key: base64 of 16 random bytes (§4.1 item 7).
@@ -148,11 +148,10 @@ std::error_code check_selected_subprotocol(const Headers& headers, std::string_v
 // accepted extension was one of them.
 template <class Hash = sha1, class Headers>
 std::error_code validate_upgrade_response(basic_upgrade_response<Headers>& response, std::string_view key,
-                                          name_list offered_subprotocols,
-                                          std::string_view offered_extensions) {
+                                          name_list offered_subprotocols, std::string_view offered_extensions) {
   const Headers& headers = response.head.headers;
-  if (response.head.status != 101) return error::unexpected_status;                                   // item 1
-  if (!http::headers_have_token(headers, "Upgrade", "websocket")) return error::missing_upgrade_websocket;  // item 2
+  if (response.head.status != 101) return error::unexpected_status;                                           // item 1
+  if (!http::headers_have_token(headers, "Upgrade", "websocket")) return error::missing_upgrade_websocket;    // item 2
   if (!http::headers_have_token(headers, "Connection", "Upgrade")) return error::missing_connection_upgrade;  // item 3
   const http::header_field* accept = http::find_header(headers, "Sec-WebSocket-Accept");
   if (accept == nullptr) return error::missing_sec_websocket_accept;

@@ -23,7 +23,7 @@ struct extension_param {
   std::string_view name;
   std::string_view value;  // empty when the parameter has no value
   bool has_value = false;
-  bool escaped = false;    // the quoted value held backslash escapes (value is raw)
+  bool escaped = false;  // the quoted value held backslash escapes (value is raw)
 };
 
 class extension_offer {

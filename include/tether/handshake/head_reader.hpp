@@ -20,8 +20,8 @@ class head_reader {
 
   struct step {
     http::parse_result parsed;
-    std::size_t taken = 0;      // bytes of this call stored
-    std::size_t head_bytes = 0; // when complete: bytes of this call that ended the head
+    std::size_t taken = 0;       // bytes of this call stored
+    std::size_t head_bytes = 0;  // when complete: bytes of this call that ended the head
   };
 
   template <class Head>

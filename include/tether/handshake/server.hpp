@@ -113,10 +113,12 @@ struct upgrade_fields {
           if (http::token_equals_lowercase(name, "origin") && origin == nullptr) origin = &field;
           break;
         case 7:
-          if (http::token_equals_lowercase(name, "upgrade")) upgrade_websocket |= http::list_has_token(field.value, "websocket");
+          if (http::token_equals_lowercase(name, "upgrade"))
+            upgrade_websocket |= http::list_has_token(field.value, "websocket");
           break;
         case 10:
-          if (http::token_equals_lowercase(name, "connection")) connection_upgrade |= http::list_has_token(field.value, "Upgrade");
+          if (http::token_equals_lowercase(name, "connection"))
+            connection_upgrade |= http::list_has_token(field.value, "Upgrade");
           break;
         case 14:
           has_body |= http::token_equals_lowercase(name, "content-length");
@@ -129,13 +131,13 @@ struct upgrade_fields {
           }
           break;
         case 21:
-          if (http::token_equals_lowercase(name, "sec-websocket-version")) version = version != nullptr ? version : &field, ++version_count;
+          if (http::token_equals_lowercase(name, "sec-websocket-version"))
+            version = version != nullptr ? version : &field, ++version_count;
           break;
         case 22:
           if (http::token_equals_lowercase(name, "sec-websocket-protocol")) {
-            protocols_ok = protocols_ok && http::for_each_list_element(field.value, [](std::string_view p) {
-                             return http::is_token(p);
-                           });
+            protocols_ok = protocols_ok && http::for_each_list_element(
+                                               field.value, [](std::string_view p) { return http::is_token(p); });
           }
           break;
         case 24:
@@ -184,8 +186,8 @@ std::error_code validate_upgrade_request(basic_upgrade_request<Headers>& request
 
 // What the application answers an acceptable request with.
 struct accept_options {
-  std::string_view subprotocol;  // one the client offered, or empty for none
-  std::string_view extensions;   // the accepted extensions' response value, or empty
+  std::string_view subprotocol;     // one the client offered, or empty for none
+  std::string_view extensions;      // the accepted extensions' response value, or empty
   http::header_span extra_headers;  // e.g. Set-Cookie
 };
 

@@ -19,8 +19,8 @@
 namespace tether {
 
 struct websocket_uri {
-  bool secure = false;         // wss
-  std::string_view host;       // without brackets for IPv6 literals
+  bool secure = false;    // wss
+  std::string_view host;  // without brackets for IPv6 literals
   bool ipv6_literal = false;
   std::uint16_t port = 80;
   bool explicit_port = false;  // the URI named a port (even the default one)
@@ -51,7 +51,8 @@ inline std::error_code parse_websocket_uri(std::string_view text, websocket_uri&
   }
   const std::size_t authority_end = rest.find_first_of("/?");
   std::string_view authority = rest.substr(0, authority_end);
-  const std::string_view resource = authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
+  const std::string_view resource =
+      authority_end == std::string_view::npos ? std::string_view{} : rest.substr(authority_end);
   if (authority.find('@') != std::string_view::npos) return error::bad_uri_host;
   std::string_view port_text;
   if (!authority.empty() && authority.front() == '[') {

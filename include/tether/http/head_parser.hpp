@@ -69,14 +69,14 @@ class head_parser {
   // buffer: every byte of the head received so far, from its first byte.
   template <class Headers>
   parse_result parse(std::string_view buffer, basic_request_head<Headers>& request) {
-    return parse_impl(buffer, [&](std::string_view start_line) { return parse_request_line(start_line, request); },
-                      request.headers);
+    return parse_impl(
+        buffer, [&](std::string_view start_line) { return parse_request_line(start_line, request); }, request.headers);
   }
 
   template <class Headers>
   parse_result parse(std::string_view buffer, basic_response_head<Headers>& response) {
-    return parse_impl(buffer, [&](std::string_view start_line) { return parse_status_line(start_line, response); },
-                      response.headers);
+    return parse_impl(
+        buffer, [&](std::string_view start_line) { return parse_status_line(start_line, response); }, response.headers);
   }
 
   void reset() noexcept { *this = head_parser(limits_); }

@@ -11,10 +11,10 @@
 
 #include <cstddef>
 #include <cstring>
-#include <new>
-#include <type_traits>
 #include <memory>
+#include <new>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "syntax.hpp"

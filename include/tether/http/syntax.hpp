@@ -16,10 +16,10 @@ namespace tether::http {
 namespace detail {
 
 enum char_class : std::uint8_t {
-  tchar = 1 << 0,        // token characters (RFC 9110 §5.6.2)
-  field_vchar = 1 << 1,  // VCHAR / obs-text (RFC 9110 §5.5)
-  whitespace = 1 << 2,   // SP / HTAB
-  target_char = 1 << 3,  // what a request-target may contain (visible ASCII)
+  tchar = 1 << 0,          // token characters (RFC 9110 §5.6.2)
+  field_vchar = 1 << 1,    // VCHAR / obs-text (RFC 9110 §5.5)
+  whitespace = 1 << 2,     // SP / HTAB
+  target_char = 1 << 3,    // what a request-target may contain (visible ASCII)
   field_content = 1 << 4,  // field_vchar or whitespace: any byte of a field value
 };
 
@@ -62,7 +62,8 @@ constexpr bool is_field_value(std::string_view text) noexcept {
   for (char c : text) {
     if (!detail::has(c, detail::field_content)) return false;
   }
-  return text.empty() || (!detail::has(text.front(), detail::whitespace) && !detail::has(text.back(), detail::whitespace));
+  return text.empty() ||
+         (!detail::has(text.front(), detail::whitespace) && !detail::has(text.back(), detail::whitespace));
 }
 
 // ASCII case-insensitive equality (header names and tokens, RFC 9110 §5.1).

@@ -457,6 +457,11 @@ TEST_CASE("handshake: RFC 8441 extended CONNECT, both roles", "[handshake][h2]")
   CHECK(broken([](auto& f) { f[5].value = "12"; }) == error::unsupported_sec_websocket_version);
   CHECK(broken([](auto& f) { f[5].name = "Sec-WebSocket-Version"; }) == error::bad_pseudo_header);
 
+  tether::websocket_uri query_only;
+  REQUIRE_FALSE(tether::parse_websocket_uri("wss://example.com?x=1", query_only));
+  field_list unused;
+  CHECK(tether::write_extended_connect_request(query_only, "example.com", {}, unused) == error::bad_uri);
+
   field_list refused;
   refused.add(":status", "403");
   CHECK(tether::validate_extended_connect_response(refused, options.subprotocols, "") == error::unexpected_status);

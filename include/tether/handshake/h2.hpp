@@ -105,10 +105,13 @@ template <class Sink>
 std::error_code write_extended_connect_request(const websocket_uri& uri, std::string_view authority,
                                                const client_request_options& options, Sink& out) {
   if (const std::error_code ec = check_request_options(options)) return ec;
+  // :path must start with "/" (RFC 9113 §8.3.1); "ws://host?q" would need a
+  // "/" in front of "?q", which a view into the URI cannot hold.
+  if (!uri.resource.empty() && uri.resource.front() == '?') return error::bad_uri;
   out.add(":method", "CONNECT");
   out.add(":protocol", "websocket");
   out.add(":scheme", uri.secure ? "https" : "http");  // RFC 8441 §5: ws maps to http, wss to https
-  out.add(":path", uri.resource_needs_slash() && uri.resource.empty() ? std::string_view("/") : uri.resource);
+  out.add(":path", uri.resource.empty() ? std::string_view("/") : uri.resource);
   out.add(":authority", authority);
   out.add("sec-websocket-version", "13");
   if (!options.origin.empty()) out.add("origin", options.origin);

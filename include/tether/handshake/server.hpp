@@ -100,6 +100,12 @@ struct upgrade_fields {
   bool protocols_ok = true;
   bool extensions_ok = true;
 
+  // Keeps the first field of a name and counts them all (duplicates are errors).
+  static void note(const http::header_field*& first, unsigned& count, const http::header_field& field) noexcept {
+    if (first == nullptr) first = &field;
+    ++count;
+  }
+
   template <class Headers>
   explicit upgrade_fields(const Headers& headers) {
     for (const http::header_field& field : headers) {
@@ -107,7 +113,7 @@ struct upgrade_fields {
       // Dispatch on the length first: most fields are rejected by one compare.
       switch (name.size()) {
         case 4:
-          if (http::token_equals_lowercase(name, "host")) host = host != nullptr ? host : &field, ++host_count;
+          if (http::token_equals_lowercase(name, "host")) note(host, host_count, field);
           break;
         case 6:
           if (http::token_equals_lowercase(name, "origin") && origin == nullptr) origin = &field;
@@ -125,14 +131,13 @@ struct upgrade_fields {
           break;
         case 17:
           if (http::token_equals_lowercase(name, "sec-websocket-key")) {
-            key = key != nullptr ? key : &field, ++key_count;
+            note(key, key_count, field);
           } else {
             has_body |= http::token_equals_lowercase(name, "transfer-encoding");
           }
           break;
         case 21:
-          if (http::token_equals_lowercase(name, "sec-websocket-version"))
-            version = version != nullptr ? version : &field, ++version_count;
+          if (http::token_equals_lowercase(name, "sec-websocket-version")) note(version, version_count, field);
           break;
         case 22:
           if (http::token_equals_lowercase(name, "sec-websocket-protocol")) {

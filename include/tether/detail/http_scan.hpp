@@ -19,7 +19,9 @@
 #include "cpu.hpp"
 
 #if TETHER_X86_SIMD
-#include <immintrin.h>
+#include <emmintrin.h>
+
+#include "simd256.hpp"
 #endif
 
 namespace tether::detail {
@@ -89,18 +91,17 @@ class head_scanner {
   template <class OnLineFeed>
   __attribute__((target("avx2"))) std::size_t scan_blocks_avx2(const unsigned char* p, std::size_t i, std::size_t to,
                                                                OnLineFeed& on_line_feed, bool& done) {
-    const __m256i space = _mm256_set1_epi8(0x20), del = _mm256_set1_epi8(0x7F), minus_one = _mm256_set1_epi8(-1);
-    const __m256i tab = _mm256_set1_epi8('\t'), cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    namespace v = simd256;
+    const v::vec space = v::splat8(0x20), del = v::splat8(0x7F), minus_one = v::splat8(-1);
+    const v::vec tab = v::splat8('\t'), cr = v::splat8('\r'), lf = v::splat8('\n');
     for (; i + 32 <= to; i += 32) {
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
-      const __m256i control = _mm256_and_si256(_mm256_cmpgt_epi8(v, minus_one), _mm256_cmpgt_epi8(space, v));
-      const __m256i is_cr = _mm256_cmpeq_epi8(v, cr), is_lf = _mm256_cmpeq_epi8(v, lf);
-      const __m256i allowed_control = _mm256_or_si256(_mm256_cmpeq_epi8(v, tab), _mm256_or_si256(is_cr, is_lf));
-      const __m256i bad = _mm256_or_si256(_mm256_andnot_si256(allowed_control, control), _mm256_cmpeq_epi8(v, del));
-      const std::uint32_t bad_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(bad));
-      const std::uint32_t cr_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_cr));
-      const std::uint32_t lf_bits = static_cast<std::uint32_t>(_mm256_movemask_epi8(is_lf));
-      if (const std::size_t stop = deliver(i, 32, bad_bits, cr_bits, lf_bits, on_line_feed)) {
+      const v::vec bytes = v::load_unaligned(p + i);
+      const v::vec control = v::bit_and(v::greater8(bytes, minus_one), v::greater8(space, bytes));
+      const v::vec is_cr = v::equal8(bytes, cr), is_lf = v::equal8(bytes, lf);
+      const v::vec allowed_control = v::bit_or(v::equal8(bytes, tab), v::bit_or(is_cr, is_lf));
+      const v::vec bad = v::bit_or(v::and_not(allowed_control, control), v::equal8(bytes, del));
+      if (const std::size_t stop =
+              deliver(i, 32, v::movemask8(bad), v::movemask8(is_cr), v::movemask8(is_lf), on_line_feed)) {
         done = true;
         return stop;
       }

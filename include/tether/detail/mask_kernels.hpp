@@ -14,7 +14,9 @@
 #include "cpu.hpp"
 
 #if TETHER_X86_SIMD
-#include <immintrin.h>
+#include <emmintrin.h>
+
+#include "simd256.hpp"
 #elif TETHER_NEON_SIMD
 #include <arm_neon.h>
 #endif
@@ -133,6 +135,7 @@ inline std::uint32_t advance_key(std::uint32_t key, std::size_t offset) noexcept
 
 __attribute__((target("avx2"))) inline void mask_avx2(unsigned char* data, std::size_t size,
                                                       std::uint32_t key) noexcept {
+  namespace v = simd256;
   // Payloads sit behind 2-14 header bytes, so they are rarely aligned: mask
   // up to the next 32-byte boundary first, then stream with aligned accesses
   // (no load or store splits a cache line).
@@ -144,23 +147,20 @@ __attribute__((target("avx2"))) inline void mask_avx2(unsigned char* data, std::
     data += head;
     size -= head;
   }
-  const __m256i key256 = _mm256_set1_epi32(static_cast<int>(key));
+  const v::vec key256 = v::splat32(static_cast<int>(key));
   std::size_t i = 0;
   for (; i + 128 <= size; i += 128) {
-    auto* p = reinterpret_cast<__m256i*>(data + i);
-    const __m256i a = _mm256_xor_si256(_mm256_load_si256(p), key256);
-    const __m256i b = _mm256_xor_si256(_mm256_load_si256(p + 1), key256);
-    const __m256i c = _mm256_xor_si256(_mm256_load_si256(p + 2), key256);
-    const __m256i d = _mm256_xor_si256(_mm256_load_si256(p + 3), key256);
-    _mm256_store_si256(p, a);
-    _mm256_store_si256(p + 1, b);
-    _mm256_store_si256(p + 2, c);
-    _mm256_store_si256(p + 3, d);
+    unsigned char* p = data + i;
+    const v::vec a = v::bit_xor(v::load_aligned(p), key256);
+    const v::vec b = v::bit_xor(v::load_aligned(p + 32), key256);
+    const v::vec c = v::bit_xor(v::load_aligned(p + 64), key256);
+    const v::vec d = v::bit_xor(v::load_aligned(p + 96), key256);
+    v::store_aligned(p, a);
+    v::store_aligned(p + 32, b);
+    v::store_aligned(p + 64, c);
+    v::store_aligned(p + 96, d);
   }
-  for (; i + 32 <= size; i += 32) {
-    auto* p = reinterpret_cast<__m256i*>(data + i);
-    _mm256_store_si256(p, _mm256_xor_si256(_mm256_load_si256(p), key256));
-  }
+  for (; i + 32 <= size; i += 32) v::store_aligned(data + i, v::bit_xor(v::load_aligned(data + i), key256));
   mask_small(data + i, size - i, key);
 }
 

@@ -16,13 +16,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 
 #include "../config.hpp"
 #include "cpu.hpp"
 #include "utf8_dfa.hpp"
 
 #if TETHER_X86_SIMD
-#include <immintrin.h>
+#include <emmintrin.h>
+
+#include "simd256.hpp"
 #endif
 
 namespace tether::detail {
@@ -87,74 +90,84 @@ constexpr char two_conts = static_cast<char>(0x80);  // continuation after conti
 constexpr char carry = too_short | too_long | two_conts;
 }  // namespace utf8_lookup
 
+// A 16-entry nibble table, repeated in both 128-bit lanes (shuffles work per lane).
+struct utf8_lane_table {
+  signed char bytes[32];
+  constexpr utf8_lane_table(std::initializer_list<int> entries) : bytes{} {
+    int i = 0;
+    for (int entry : entries) {
+      bytes[i] = bytes[i + 16] = static_cast<signed char>(entry);
+      ++i;
+    }
+  }
+};
+
+namespace utf8_lookup {
+// Indexed by the high nibble of the previous byte.
+inline constexpr utf8_lane_table byte_1_high = {
+    too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,  // 0___ ASCII
+    two_conts, two_conts, two_conts, two_conts,                                      // 10__ continuation
+    too_short | overlong_2,                                                          // 1100 C0-CF
+    too_short,                                                                       // 1101 D0-DF
+    too_short | overlong_3 | surrogate,                                              // 1110 E0-EF
+    too_short | too_large | too_large_1000 | overlong_4};                            // 1111 F0-FF
+// Indexed by the low nibble of the previous byte.
+inline constexpr utf8_lane_table byte_1_low = {
+    carry | overlong_3 | overlong_2 | overlong_4,  // ____0000
+    carry | overlong_2,                            // ____0001
+    carry, carry,                                  // ____001_
+    carry | too_large,                             // ____0100
+    carry | too_large | too_large_1000,            // ____0101
+    carry | too_large | too_large_1000, carry | too_large | too_large_1000,
+    carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
+    carry | too_large | too_large_1000, carry | too_large | too_large_1000,
+    carry | too_large | too_large_1000 | surrogate,  // ____1101
+    carry | too_large | too_large_1000, carry | too_large | too_large_1000};
+// Indexed by the high nibble of the byte itself.
+inline constexpr utf8_lane_table byte_2_high = {
+    too_short, too_short, too_short, too_short, too_short, too_short, too_short, too_short,  // 0___
+    too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,            // 1000
+    too_long | overlong_2 | two_conts | overlong_3 | too_large,                              // 1001
+    too_long | overlong_2 | two_conts | surrogate | too_large,                               // 1010
+    too_long | overlong_2 | two_conts | surrogate | too_large,                               // 1011
+    too_short, too_short, too_short, too_short};                                             // 11__
+// The largest byte that may end a block in each of its last three places.
+inline constexpr signed char max_complete_tail[32] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    static_cast<signed char>(0xF0 - 1), static_cast<signed char>(0xE0 - 1), static_cast<signed char>(0xC0 - 1)};
+}  // namespace utf8_lookup
+
 template <int N>
-__attribute__((target("avx2"))) inline __m256i utf8_shift_in(__m256i input, __m256i previous) noexcept {
+TETHER_AVX2_FUNCTION simd256::vec utf8_shift_in(simd256::vec input, simd256::vec previous) noexcept {
   // The 32 bytes that end N bytes before the end of input.
-  return _mm256_alignr_epi8(input, _mm256_permute2x128_si256(previous, input, 0x21), 16 - N);
+  return simd256::align_right<16 - N>(input, simd256::permute_lanes<0x21>(previous, input));
 }
 
-__attribute__((target("avx2"))) inline __m256i utf8_check_block(__m256i input, __m256i previous) noexcept {
-  using namespace utf8_lookup;
-  const __m256i low_nibble = _mm256_set1_epi8(0x0F);
-  const __m256i prev1 = utf8_shift_in<1>(input, previous);
-
-  const __m256i byte_1_high_table =
-      _mm256_setr_epi8(too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,  //
-                       two_conts, two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
-                       too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4,  //
-                       too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,           //
-                       two_conts, two_conts, two_conts, two_conts, too_short | overlong_2, too_short,
-                       too_short | overlong_3 | surrogate, too_short | too_large | too_large_1000 | overlong_4);
-  const __m256i byte_1_low_table = _mm256_setr_epi8(
-      carry | overlong_3 | overlong_2 | overlong_4, carry | overlong_2, carry, carry, carry | too_large,
-      carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000 | surrogate, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000,  //
-      carry | overlong_3 | overlong_2 | overlong_4, carry | overlong_2, carry, carry, carry | too_large,
-      carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000 | surrogate, carry | too_large | too_large_1000,
-      carry | too_large | too_large_1000);
-  const __m256i byte_2_high_table = _mm256_setr_epi8(
-      too_short, too_short, too_short, too_short, too_short, too_short, too_short, too_short,
-      too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,
-      too_long | overlong_2 | two_conts | overlong_3 | too_large,
-      too_long | overlong_2 | two_conts | surrogate | too_large,
-      too_long | overlong_2 | two_conts | surrogate | too_large, too_short, too_short, too_short, too_short,  //
-      too_short, too_short, too_short, too_short, too_short, too_short, too_short, too_short,
-      too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,
-      too_long | overlong_2 | two_conts | overlong_3 | too_large,
-      too_long | overlong_2 | two_conts | surrogate | too_large,
-      too_long | overlong_2 | two_conts | surrogate | too_large, too_short, too_short, too_short, too_short);
-
-  const __m256i prev1_high = _mm256_and_si256(_mm256_srli_epi16(prev1, 4), low_nibble);
-  const __m256i prev1_low = _mm256_and_si256(prev1, low_nibble);
-  const __m256i input_high = _mm256_and_si256(_mm256_srli_epi16(input, 4), low_nibble);
-  const __m256i special = _mm256_and_si256(_mm256_and_si256(_mm256_shuffle_epi8(byte_1_high_table, prev1_high),
-                                                            _mm256_shuffle_epi8(byte_1_low_table, prev1_low)),
-                                           _mm256_shuffle_epi8(byte_2_high_table, input_high));
-
+TETHER_AVX2_FUNCTION simd256::vec utf8_check_block(simd256::vec input, simd256::vec previous) noexcept {
+  namespace v = simd256;
+  const v::vec low_nibble = v::splat8(0x0F);
+  const v::vec prev1 = utf8_shift_in<1>(input, previous);
+  const v::vec prev1_high = v::bit_and(v::shift_right16(prev1, 4), low_nibble);
+  const v::vec prev1_low = v::bit_and(prev1, low_nibble);
+  const v::vec input_high = v::bit_and(v::shift_right16(input, 4), low_nibble);
+  const v::vec special =
+      v::bit_and(v::bit_and(v::shuffle8(v::from_bytes(utf8_lookup::byte_1_high.bytes), prev1_high),
+                            v::shuffle8(v::from_bytes(utf8_lookup::byte_1_low.bytes), prev1_low)),
+                 v::shuffle8(v::from_bytes(utf8_lookup::byte_2_high.bytes), input_high));
   // Third and fourth bytes of 3- and 4-byte sequences must be continuations:
   // exactly where two_conts is expected, nowhere else.
-  const __m256i prev2 = utf8_shift_in<2>(input, previous);
-  const __m256i prev3 = utf8_shift_in<3>(input, previous);
-  const __m256i is_third = _mm256_subs_epu8(prev2, _mm256_set1_epi8(static_cast<char>(0xE0 - 0x80)));
-  const __m256i is_fourth = _mm256_subs_epu8(prev3, _mm256_set1_epi8(static_cast<char>(0xF0 - 0x80)));
-  const __m256i must_be_continuation =
-      _mm256_and_si256(_mm256_or_si256(is_third, is_fourth), _mm256_set1_epi8(two_conts));
-  return _mm256_xor_si256(must_be_continuation, special);
+  const v::vec prev2 = utf8_shift_in<2>(input, previous);
+  const v::vec prev3 = utf8_shift_in<3>(input, previous);
+  const v::vec is_third = v::subtract_saturated_u8(prev2, v::splat8(static_cast<signed char>(0xE0 - 0x80)));
+  const v::vec is_fourth = v::subtract_saturated_u8(prev3, v::splat8(static_cast<signed char>(0xF0 - 0x80)));
+  const v::vec must_be_continuation =
+      v::bit_and(v::bit_or(is_third, is_fourth), v::splat8(static_cast<signed char>(utf8_lookup::two_conts)));
+  return v::bit_xor(must_be_continuation, special);
 }
 
 // Non-zero where the block ends inside a multi-byte sequence.
-__attribute__((target("avx2"))) inline __m256i utf8_incomplete_tail(__m256i input) noexcept {
-  const __m256i max_complete =
-      _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
-                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
-                       static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1));
-  return _mm256_subs_epu8(input, max_complete);
+TETHER_AVX2_FUNCTION simd256::vec utf8_incomplete_tail(simd256::vec input) noexcept {
+  return simd256::subtract_saturated_u8(input, simd256::from_bytes(utf8_lookup::max_complete_tail));
 }
 
 // Start of the last code point if the region ends inside it, else end.
@@ -170,25 +183,26 @@ inline std::size_t utf8_last_boundary(const unsigned char* p, std::size_t end) n
 
 __attribute__((target("avx2"))) inline utf8_bulk_result utf8_validate_avx2(const unsigned char* p,
                                                                            std::size_t n) noexcept {
-  __m256i error = _mm256_setzero_si256();
-  __m256i previous = _mm256_setzero_si256();
-  __m256i previous_incomplete = _mm256_setzero_si256();
+  namespace v = simd256;
+  v::vec error = v::zero();
+  v::vec previous = v::zero();
+  v::vec previous_incomplete = v::zero();
   std::size_t i = 0;
   for (; i + 64 <= n; i += 64) {
-    const __m256i first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
-    const __m256i second = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32));
-    if (_mm256_movemask_epi8(_mm256_or_si256(first, second)) == 0) {
+    const v::vec first = v::load_unaligned(p + i);
+    const v::vec second = v::load_unaligned(p + i + 32);
+    if (v::movemask8(v::bit_or(first, second)) == 0) {
       // All ASCII: valid unless the previous block left a sequence open.
-      error = _mm256_or_si256(error, previous_incomplete);
-      previous_incomplete = _mm256_setzero_si256();
+      error = v::bit_or(error, previous_incomplete);
+      previous_incomplete = v::zero();
     } else {
-      error = _mm256_or_si256(error, utf8_check_block(first, previous));
-      error = _mm256_or_si256(error, utf8_check_block(second, first));
+      error = v::bit_or(error, utf8_check_block(first, previous));
+      error = v::bit_or(error, utf8_check_block(second, first));
       previous_incomplete = utf8_incomplete_tail(second);
     }
     previous = second;
   }
-  if (!_mm256_testz_si256(error, error)) {
+  if (!v::all_zero(error)) {
     // Rare path: the automaton finds the exact offset of the first invalid byte.
     const utf8_bulk_result exact = utf8_validate_scalar(p, i);
     return exact.valid ? utf8_validate_scalar(p, n) : exact;

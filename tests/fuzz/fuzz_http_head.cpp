@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   }
   FUZZ_CHECK(result.status == whole_result.status);
   FUZZ_CHECK(result.head_size == whole_result.head_size);
-  FUZZ_CHECK(result.error == whole_result.error);
+  FUZZ_CHECK(result.failure == whole_result.failure);
 
   tether::http::head_parser response_parser(limits);
   tether::http::basic_response_head<tether::http::header_vector<>> response;

@@ -32,7 +32,7 @@ tether::http::parse_result parse_whole(const std::string& text, request_head& he
 std::error_code request_error(const std::string& text, tether::http::head_limits limits = {}) {
   request_head head;
   const auto result = parse_whole(text, head, limits);
-  return result.status == parse_status::failed ? result.error : std::error_code{};
+  return result.status == parse_status::failed ? result.error() : std::error_code{};
 }
 
 }  // namespace
@@ -92,7 +92,7 @@ TEST_CASE("http: a status line parses", "[http]") {
   CHECK(head2.status == 404);
   head_parser bad;
   response_head head3;
-  CHECK(bad.parse("HTTP/1.1 10x OK\r\n\r\n", head3).error == error::bad_status_line);
+  CHECK(bad.parse("HTTP/1.1 10x OK\r\n\r\n", head3).error() == error::bad_status_line);
 }
 
 TEST_CASE("http: each malformed head gets its own error", "[http]") {
@@ -139,7 +139,7 @@ TEST_CASE("http: the head size and header count limits", "[http]") {
   head_parser parser(limits);
   request_head head;
   CHECK(parser.parse(big.substr(0, 63), head).status == parse_status::need_more);
-  CHECK(parser.parse(big.substr(0, 64), head).error == error::head_too_large);
+  CHECK(parser.parse(big.substr(0, 64), head).error() == error::head_too_large);
 
   tether::http::head_limits few;
   few.max_header_count = 2;
@@ -148,7 +148,7 @@ TEST_CASE("http: the head size and header count limits", "[http]") {
   // The sink's own capacity is a limit too.
   head_parser small_sink;
   tether::http::basic_request_head<tether::http::header_array<1>> tiny;
-  CHECK(small_sink.parse("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n\r\n", tiny).error == error::too_many_headers);
+  CHECK(small_sink.parse("GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n\r\n", tiny).error() == error::too_many_headers);
 }
 
 TEST_CASE("http: a vector sink collects the same fields", "[http]") {

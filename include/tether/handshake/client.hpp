@@ -188,7 +188,7 @@ class client_handshake {
     if (result_.status != handshake_status::need_more) return {result_.status, 0, result_.error};
     const auto step = reader_.feed(data, size, response_.head);
     if (step.parsed.status == http::parse_status::need_more) return {handshake_status::need_more, step.taken, {}};
-    if (step.parsed.status == http::parse_status::failed) return fail(step.parsed.error, step.taken);
+    if (step.parsed.status == http::parse_status::failed) return fail(step.parsed.error(), step.taken);
     const std::error_code ec =
         validate_upgrade_response<Hash>(response_, key_.view(), offered_subprotocols_, offered_extensions_);
     if (ec) return fail(ec, step.head_bytes);

@@ -268,7 +268,7 @@ class server_handshake {
     if (result_.status != handshake_status::need_more) return {result_.status, 0, result_.error};
     const auto step = reader_.feed(data, size, request_.head);
     if (step.parsed.status == http::parse_status::need_more) return {handshake_status::need_more, step.taken, {}};
-    if (step.parsed.status == http::parse_status::failed) return fail(step.parsed.error, step.taken);
+    if (step.parsed.status == http::parse_status::failed) return fail(step.parsed.error(), step.taken);
     if (const std::error_code ec = validate_upgrade_request(request_)) return fail(ec, step.head_bytes);
     result_ = {handshake_status::complete, step.head_bytes, {}};
     return result_;

@@ -59,7 +59,11 @@ enum class parse_status { need_more, complete, failed };
 struct parse_result {
   parse_status status = parse_status::need_more;
   std::size_t head_size = 0;  // when complete: bytes of the head; what follows is not HTTP
-  std::error_code error;
+  tether::error failure{};    // when failed: the rule broken (a plain enum: no std::error_code per call)
+
+  std::error_code error() const noexcept {
+    return failure != tether::error{} ? make_error_code(failure) : std::error_code{};
+  }
 };
 
 class head_parser {
@@ -118,37 +122,37 @@ class head_parser {
     // and skips per-byte checks; anything else takes the careful path that
     // names the rule that was broken.
     const bool fast = scanner_.clean() && line_count_ <= max_recorded_lines;
-    const std::error_code ec = fast ? parse_clean_lines(head, start_line, headers)
-                                    : parse_lines_carefully(head.substr(first_line_start_), start_line, headers);
-    if (ec) return fail(ec);
+    const tether::error ec = fast ? parse_clean_lines(head, start_line, headers)
+                                  : parse_lines_carefully(head.substr(first_line_start_), start_line, headers);
+    if (ec != tether::error{}) return fail(ec);
     done_ = true;
     result_ = {parse_status::complete, head.size(), {}};
     return result_;
   }
 
   template <class StartLine, class Headers>
-  std::error_code parse_clean_lines(std::string_view head, StartLine& start_line, Headers& headers) const {
+  tether::error parse_clean_lines(std::string_view head, StartLine& start_line, Headers& headers) const {
     // Every LF is preceded by a CR: a line runs from after the previous LF to
     // before the CR.
-    if (const std::error_code ec = start_line(head.substr(first_line_start_, line_feeds_[0] - 1 - first_line_start_))) {
-      return ec;
-    }
+    const tether::error first = start_line(head.substr(first_line_start_, line_feeds_[0] - 1 - first_line_start_));
+    if (first != tether::error{}) return first;
     for (std::size_t k = 1; k < line_count_; ++k) {
       const std::size_t begin = line_feeds_[k - 1] + 1;
       const std::string_view line = head.substr(begin, line_feeds_[k] - 1 - begin);
-      if (const std::error_code ec = parse_field_line<false>(line, headers)) return ec;
+      const tether::error ec = parse_field_line<false>(line, headers);
+      if (ec != tether::error{}) return ec;
     }
     return {};
   }
 
   template <class StartLine, class Headers>
-  static std::error_code parse_lines_carefully(std::string_view rest, StartLine& start_line, Headers& headers) {
+  static tether::error parse_lines_carefully(std::string_view rest, StartLine& start_line, Headers& headers) {
     std::string_view line;
     if (!next_line(rest, line) || line.find('\r') != std::string_view::npos) return error::bad_line_ending;
-    if (const std::error_code ec = start_line(line)) return ec;
+    if (const tether::error ec = start_line(line); ec != tether::error{}) return ec;
     while (next_line(rest, line) && !line.empty()) {
       if (line.find('\r') != std::string_view::npos) return error::bad_line_ending;
-      if (const std::error_code ec = parse_field_line<true>(line, headers)) return ec;
+      if (const tether::error ec = parse_field_line<true>(line, headers); ec != tether::error{}) return ec;
     }
     if (!line.empty() || !rest.empty()) return error::bad_line_ending;
     return {};
@@ -166,7 +170,7 @@ class head_parser {
     return true;
   }
 
-  parse_result fail(std::error_code ec) noexcept {
+  parse_result fail(tether::error ec) noexcept {
     done_ = true;
     result_ = {parse_status::failed, 0, ec};
     return result_;
@@ -183,7 +187,7 @@ class head_parser {
   }
 
   template <class Headers>
-  static std::error_code parse_request_line(std::string_view line, basic_request_head<Headers>& request) noexcept {
+  static tether::error parse_request_line(std::string_view line, basic_request_head<Headers>& request) noexcept {
     // request-line = method SP request-target SP HTTP-version (RFC 9112 §3)
     const std::size_t first_space = line.find(' ');
     const std::size_t last_space = line.rfind(' ');
@@ -200,7 +204,7 @@ class head_parser {
   }
 
   template <class Headers>
-  static std::error_code parse_status_line(std::string_view line, basic_response_head<Headers>& response) noexcept {
+  static tether::error parse_status_line(std::string_view line, basic_response_head<Headers>& response) noexcept {
     // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4);
     // a missing SP after the code is tolerated, as RFC 9112 §4 asks of clients.
     if (line.size() < 12 || line[8] != ' ') return error::bad_status_line;
@@ -225,7 +229,7 @@ class head_parser {
 
   // check_value_bytes: false when the whole head was found clean already.
   template <bool check_value_bytes, class Headers>
-  static std::error_code parse_field_line(std::string_view line, Headers& headers) {
+  static tether::error parse_field_line(std::string_view line, Headers& headers) {
     // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5)
     if (detail::has(line.front(), detail::whitespace)) return error::obsolete_line_folding;  // §5.2
     std::size_t colon = 0;

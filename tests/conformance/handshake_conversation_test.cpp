@@ -154,3 +154,16 @@ TEST_CASE("server: input piling up while the application decides is bounded", "[
   CHECK(e.error == tether::error::input_backlog_too_large);
   CHECK(server.state() == tether::connection_state::failed);
 }
+
+TEST_CASE("client: connect from URL text keeps nothing of the text", "[connection][client]") {
+  tether::connection client(tether::role::client);
+  {
+    std::string url = "ws://example.com:8080/chat?room=7";
+    REQUIRE_FALSE(client.connect(url));
+    url.assign(url.size(), 'x');  // the caller's string may change or die right after
+  }
+  const std::string request = test::take_output(client);
+  CHECK(request.rfind("GET /chat?room=7 HTTP/1.1\r\nHost: example.com:8080\r\n", 0) == 0);
+  tether::connection other(tether::role::client);
+  CHECK(other.connect(std::string_view("http://example.com/")) == tether::error::bad_uri_scheme);
+}

@@ -84,6 +84,14 @@ class basic_connection {
     return {};
   }
 
+  // Client: the same from the URL text; nothing of it is kept after the call
+  // (the request is written at once), so a temporary string is fine here.
+  std::error_code connect(std::string_view url, const client_request_options& options = {}) {
+    websocket_uri uri;
+    if (const std::error_code ec = parse_websocket_uri(url, uri)) return ec;
+    return connect(uri, options);
+  }
+
   // Server: the request shown by the upgrade_request event, until accept/reject.
   const upgrade_request* request() const noexcept {
     return server_handshake_ != nullptr && state_ == connection_state::awaiting_decision ? &server_handshake_->request()

@@ -11,6 +11,7 @@
 
 #include "connection/basic_connection.hpp"
 #include "connection/events.hpp"
+#include "connection/handler.hpp"
 #include "connection/message_assembler.hpp"
 #include "connection/options.hpp"
 #include "connection/output_queue.hpp"

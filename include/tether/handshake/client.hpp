@@ -185,30 +185,18 @@ class client_handshake {
   // with error::unexpected_status means a complete non-101 head (see response()).
   template <class Hash = sha1>
   handshake_result feed(const void* data, std::size_t size) {
-    if (result_.status != handshake_status::need_more) return {result_.status, 0, result_.error};
-    const auto step = reader_.feed(data, size, response_.head);
-    if (step.parsed.status == http::parse_status::need_more) return {handshake_status::need_more, step.taken, {}};
-    if (step.parsed.status == http::parse_status::failed) return fail(step.parsed.error(), step.taken);
-    const std::error_code ec =
-        validate_upgrade_response<Hash>(response_, key_.view(), offered_subprotocols_, offered_extensions_);
-    if (ec) return fail(ec, step.head_bytes);
-    result_ = {handshake_status::complete, step.head_bytes, {}};
-    return result_;
+    return reader_.feed(data, size, response_.head, [&] {
+      return validate_upgrade_response<Hash>(response_, key_.view(), offered_subprotocols_, offered_extensions_);
+    });
   }
 
   const basic_upgrade_response<Headers>& response() const noexcept { return response_; }
-  const handshake_result& result() const noexcept { return result_; }
+  const handshake_result& result() const noexcept { return reader_.result(); }
   std::string_view key() const noexcept { return key_.view(); }
 
  private:
-  handshake_result fail(std::error_code ec, std::size_t consumed) {
-    result_ = {handshake_status::failed, consumed, ec};
-    return result_;
-  }
-
   detail::head_reader<Storage> reader_;
   basic_upgrade_response<Headers> response_;
-  handshake_result result_;
   client_key key_;
   name_list offered_subprotocols_;  // the caller's array: must outlive the handshake
   std::string_view offered_extensions_;

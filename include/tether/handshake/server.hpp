@@ -247,14 +247,6 @@ void write_error_response(std::error_code ec, Buffer& out) {
   write_reject_response(status, out, message);
 }
 
-enum class handshake_status { need_more, complete, failed };
-
-struct handshake_result {
-  handshake_status status = handshake_status::need_more;
-  std::size_t consumed = 0;  // bytes of this feed() that belong to the head
-  std::error_code error;
-};
-
 // Storage for head bytes: anything with append(const char*, size_t), data(),
 // size(). std::string is the default; http::fixed_buffer<N> never allocates.
 template <class Headers = http::header_array<>, class Storage = std::string>
@@ -265,33 +257,21 @@ class server_handshake {
   // Feeds bytes as they arrive. On complete, result.consumed tells how many
   // bytes of this call were the end of the head; the rest are frames.
   handshake_result feed(const void* data, std::size_t size) {
-    if (result_.status != handshake_status::need_more) return {result_.status, 0, result_.error};
-    const auto step = reader_.feed(data, size, request_.head);
-    if (step.parsed.status == http::parse_status::need_more) return {handshake_status::need_more, step.taken, {}};
-    if (step.parsed.status == http::parse_status::failed) return fail(step.parsed.error(), step.taken);
-    if (const std::error_code ec = validate_upgrade_request(request_)) return fail(ec, step.head_bytes);
-    result_ = {handshake_status::complete, step.head_bytes, {}};
-    return result_;
+    return reader_.feed(data, size, request_.head, [&] { return validate_upgrade_request(request_); });
   }
 
   const basic_upgrade_request<Headers>& request() const noexcept { return request_; }
-  const handshake_result& result() const noexcept { return result_; }
+  const handshake_result& result() const noexcept { return reader_.result(); }
 
   template <class Hash = sha1, class Buffer>
   std::error_code write_accept(Buffer& out, const accept_options& options = {}) const {
-    if (result_.status != handshake_status::complete) return error::invalid_state;
+    if (reader_.result().status != handshake_status::complete) return error::invalid_state;
     return write_accept_response<Hash>(request_, options, out);
   }
 
  private:
-  handshake_result fail(std::error_code ec, std::size_t consumed) {
-    result_ = {handshake_status::failed, consumed, ec};
-    return result_;
-  }
-
   detail::head_reader<Storage> reader_;
   basic_upgrade_request<Headers> request_;
-  handshake_result result_;
 };
 
 }  // namespace tether

@@ -68,20 +68,8 @@ class frame_decoder {
     if (TETHER_UNLIKELY(!in_payload_)) {
       if (!take_header(data, size, position, result)) return result;
     }
-    std::size_t available = size - position;
-    if (available > remaining_) available = static_cast<std::size_t>(remaining_);
-    if (available != 0) {
-      unsigned char* payload = data + position;
-      if (header_.masked) phase_ = apply_mask(payload, available, header_.key, phase_);
-      result.payload = payload;
-      result.payload_size = available;
-      position += available;
-      remaining_ -= available;
-    }
-    if (remaining_ == 0) end_frame(result);
-    result.consumed = position;
-    update_fast_path();
-    return result;
+    const std::size_t available = payload_in(size - position);
+    return hand_out(data + position, available, position + available, result);
   }
 
   // Decodes from const input, copying at most `capacity` payload bytes to `out`
@@ -93,21 +81,9 @@ class frame_decoder {
     if (!in_payload_) {
       if (!take_header(data, size, position, result)) return result;
     }
-    std::size_t available = size - position;
-    if (available > remaining_) available = static_cast<std::size_t>(remaining_);
-    if (available > capacity) available = capacity;
-    if (available != 0) {
-      std::memcpy(out, data + position, available);
-      if (header_.masked) phase_ = apply_mask(out, available, header_.key, phase_);
-      result.payload = out;
-      result.payload_size = available;
-      position += available;
-      remaining_ -= available;
-    }
-    if (remaining_ == 0) end_frame(result);
-    result.consumed = position;
-    update_fast_path();
-    return result;
+    const std::size_t available = payload_in(size - position < capacity ? size - position : capacity);
+    if (available != 0) std::memcpy(out, data + position, available);
+    return hand_out(out, available, position + available, result);
   }
 
   // The header of the current (or just finished) frame.
@@ -301,9 +277,29 @@ class frame_decoder {
     return tether::error{};
   }
 
-  void end_frame(frame_decode_result& result) noexcept {
-    result.frame_ends = true;
-    in_payload_ = false;
+  // How many of `offered` bytes belong to the current frame's payload.
+  std::size_t payload_in(std::size_t offered) const noexcept {
+    return offered > remaining_ ? static_cast<std::size_t>(remaining_) : offered;
+  }
+
+  // The end of every general-path step: unmasks the `available` payload bytes
+  // already placed at `payload`, reports them, and closes the frame when its
+  // payload is complete. `consumed`: input bytes used by the whole step.
+  frame_decode_result& hand_out(unsigned char* payload, std::size_t available, std::size_t consumed,
+                                frame_decode_result& result) noexcept {
+    if (available != 0) {
+      if (header_.masked) phase_ = apply_mask(payload, available, header_.key, phase_);
+      result.payload = payload;
+      result.payload_size = available;
+      remaining_ -= available;
+    }
+    if (remaining_ == 0) {
+      result.frame_ends = true;
+      in_payload_ = false;
+    }
+    result.consumed = consumed;
+    update_fast_path();
+    return result;
   }
 
   frame_decoder_options options_;

@@ -34,6 +34,19 @@ inline std::vector<unsigned char> masked_frames(std::size_t payload, std::size_t
   return out;
 }
 
+// Decodes every frame in [data, data + size) with the caller's decoder,
+// unmasking in place; returns the payload bytes delivered.
+inline std::size_t decode_all(tether::frame_decoder& decoder, unsigned char* data, std::size_t size) {
+  std::size_t delivered = 0;
+  while (size != 0) {
+    const auto r = decoder.decode(data, size);
+    delivered += r.payload_size;
+    data += r.consumed;
+    size -= r.consumed;
+  }
+  return delivered;
+}
+
 // UTF-8 text of about `size` bytes: all ASCII, or a mix of 1-4 byte characters.
 inline std::string utf8_text(std::size_t size, bool mixed) {
   static const char* const pieces[] = {"The quick brown fox ",

@@ -85,14 +85,8 @@ void BM_decode(benchmark::State& state) {
     std::size_t delivered = 0;
     const std::size_t step = chunk == 0 ? input.size() : chunk;
     for (std::size_t offset = 0; offset < input.size(); offset += step) {
-      unsigned char* data = input.data() + offset;
-      std::size_t size = input.size() - offset < step ? input.size() - offset : step;
-      while (size != 0) {
-        const auto r = decoder.decode(data, size);
-        delivered += r.payload_size;
-        data += r.consumed;
-        size -= r.consumed;
-      }
+      delivered += bench::decode_all(decoder, input.data() + offset,
+                                     input.size() - offset < step ? input.size() - offset : step);
     }
     benchmark::DoNotOptimize(delivered);
   }
@@ -136,14 +130,7 @@ void BM_decode_headers(benchmark::State& state) {
   options.receiver = tether::role::client;
   for (auto _ : state) {
     tether::frame_decoder decoder(options);
-    unsigned char* data = input.data();
-    std::size_t size = input.size();
-    while (size != 0) {
-      const auto r = decoder.decode(data, size);
-      data += r.consumed;
-      size -= r.consumed;
-    }
-    benchmark::DoNotOptimize(data);
+    benchmark::DoNotOptimize(bench::decode_all(decoder, input.data(), input.size()));
   }
   state.counters["frames/s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * 4096), benchmark::Counter::kIsRate);

@@ -54,14 +54,7 @@ void BM_peer_tether(benchmark::State& state) {
   options.max_frame_size = options.max_message_size = 1ull << 30;
   for (auto _ : state) {
     tether::frame_decoder decoder(options);
-    unsigned char* data = input.data();
-    std::size_t size = input.size();
-    while (size != 0) {
-      const auto r = decoder.decode(data, size);
-      benchmark::DoNotOptimize(r.payload);
-      data += r.consumed;
-      size -= r.consumed;
-    }
+    benchmark::DoNotOptimize(bench::decode_all(decoder, input.data(), input.size()));
   }
   report(state, payload, frames);
 }

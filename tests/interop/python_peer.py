@@ -41,21 +41,26 @@ def joined(message):
     return message
 
 
+async def play(ws, ping_payload, close_code, close_reason):
+    """Every scenario with its echo checked, a ping, then a close whose code must come back."""
+    for name, message in scenarios():
+        await ws.send(message)
+        echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
+        if echo != joined(message) or type(echo) is not type(joined(message)):
+            raise AssertionError(f"{name}: echo differs")
+        print(f"ok: {name}")
+    pong = await ws.ping(ping_payload)
+    await asyncio.wait_for(pong, TIMEOUT)
+    print("ok: ping answered with pong")
+    await ws.close(code=close_code, reason=close_reason)
+    if ws.close_code != close_code:
+        raise AssertionError(f"close code echoed as {ws.close_code}")
+    print(f"ok: close {close_code} echoed")
+
+
 async def run_client(url):
     async with websockets.connect(url, max_size=2 * BIG, ping_interval=None, compression=None) as ws:
-        for name, message in scenarios():
-            await ws.send(message)
-            echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
-            if echo != joined(message) or type(echo) is not type(joined(message)):
-                raise AssertionError(f"{name}: echo differs")
-            print(f"ok: {name}")
-        pong = await ws.ping(b"are you alive")
-        await asyncio.wait_for(pong, TIMEOUT)
-        print("ok: ping answered with pong")
-        await ws.close(code=4001, reason="python says bye")
-        if ws.close_code != 4001:
-            raise AssertionError(f"close code echoed as {ws.close_code}")
-        print("ok: close 4001 echoed")
+        await play(ws, b"are you alive", 4001, "python says bye")
 
 
 async def run_server(port):
@@ -63,19 +68,7 @@ async def run_server(port):
 
     async def handler(ws, _path=None):
         try:
-            for name, message in scenarios():
-                await ws.send(message)
-                echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
-                if echo != joined(message) or type(echo) is not type(joined(message)):
-                    raise AssertionError(f"{name}: echo differs")
-                print(f"ok: {name}")
-            pong = await ws.ping(b"server ping")
-            await asyncio.wait_for(pong, TIMEOUT)
-            print("ok: ping answered with pong")
-            await ws.close(code=4002, reason="server closes")
-            if ws.close_code != 4002:
-                raise AssertionError(f"close echoed as {ws.close_code}")
-            print("ok: close 4002 echoed")
+            await play(ws, b"server ping", 4002, "server closes")
             result.set_result(True)
         except Exception as error:  # report, do not hang
             result.set_exception(error)

@@ -29,7 +29,6 @@
 #include "accept_key.hpp"
 #include "extensions.hpp"
 #include "head_reader.hpp"
-#include "server.hpp"
 #include "uri.hpp"
 
 namespace tether {
@@ -40,6 +39,12 @@ struct name_list {
   std::size_t count = 0;
   const std::string_view* begin() const noexcept { return names; }
   const std::string_view* end() const noexcept { return names + count; }
+  bool contains(std::string_view name) const noexcept {
+    for (std::string_view n : *this) {
+      if (n == name) return true;
+    }
+    return false;
+  }
 };
 
 struct client_request_options {
@@ -73,8 +78,19 @@ inline std::error_code check_request_options(const client_request_options& optio
     if (!http::is_token(protocol)) return error::header_injection;
   }
   if (!http::is_field_value(options.origin)) return error::header_injection;
-  if (!options.extensions.empty() && !parse_extensions(options.extensions, [](const extension_offer&) {})) {
-    return error::header_injection;
+  return check_extension_value(options.extensions);
+}
+
+// A URI given as a struct (not parsed by parse_websocket_uri) is checked the
+// same way before it becomes the request line and Host: no byte of it may
+// break the head.
+inline std::error_code check_uri_for_request(const websocket_uri& uri) noexcept {
+  if (uri.host.empty()) return error::bad_uri_host;
+  for (char c : uri.host) {
+    if (!is_uri_host_char(c, uri.ipv6_literal)) return error::bad_uri_host;
+  }
+  for (char c : uri.resource) {
+    if (!is_uri_resource_char(c)) return error::bad_uri;
   }
   return {};
 }
@@ -82,6 +98,7 @@ inline std::error_code check_request_options(const client_request_options& optio
 template <class Buffer>
 std::error_code write_client_request(const websocket_uri& uri, std::string_view key,
                                      const client_request_options& options, Buffer& out) {
+  if (const std::error_code ec = check_uri_for_request(uri)) return ec;
   if (const std::error_code ec = check_request_options(options)) return ec;
   http::append(out, "GET ");
   if (uri.resource_needs_slash()) http::append(out, "/");
@@ -99,7 +116,8 @@ std::error_code write_client_request(const websocket_uri& uri, std::string_view 
   http::append(out, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
   http::append(out, key);
   http::append(out, "\r\nSec-WebSocket-Version: 13\r\n");
-  if (!options.origin.empty()) http::append_header(out, "Origin", options.origin);
+  // Every value was checked above, so these appends cannot refuse.
+  if (!options.origin.empty()) http::append_checked_header(out, "Origin", options.origin);
   if (options.subprotocols.count != 0) {
     http::append(out, "Sec-WebSocket-Protocol: ");
     for (std::size_t i = 0; i < options.subprotocols.count; ++i) {
@@ -108,8 +126,9 @@ std::error_code write_client_request(const websocket_uri& uri, std::string_view 
     }
     http::append(out, "\r\n");
   }
-  if (!options.extensions.empty()) http::append_header(out, "Sec-WebSocket-Extensions", options.extensions);
-  http::append_headers(out, options.extra_headers);
+  if (!options.extensions.empty()) http::append_checked_header(out, "Sec-WebSocket-Extensions", options.extensions);
+  for (const http::header_field& field : options.extra_headers)
+    http::append_checked_header(out, field.name, field.value);
   http::append(out, "\r\n");
   return {};
 }
@@ -129,16 +148,17 @@ struct basic_upgrade_response {
   }
 };
 
-// §4.1 item 6: the server selects at most one subprotocol, one the client offered.
-template <class Headers>
-std::error_code check_selected_subprotocol(const Headers& headers, std::string_view header_name, name_list offered,
+// §4.1 item 6: the server selects at most one subprotocol, one the client
+// offered (names compare case-sensitively): is_offered(name) says which.
+template <class Headers, class IsOffered>
+std::error_code check_selected_subprotocol(const Headers& headers, std::string_view header_name, IsOffered&& is_offered,
                                            std::string_view& selected) {
   selected = {};
   const http::header_field* protocol = http::find_header(headers, header_name);
   if (protocol == nullptr) return {};
-  bool was_offered = false;
-  for (std::string_view p : offered) was_offered = was_offered || p == protocol->value;
-  if (!was_offered || http::count_headers(headers, header_name) != 1) return error::unrequested_subprotocol;
+  if (!is_offered(protocol->value) || http::count_headers(headers, header_name) != 1) {
+    return error::unrequested_subprotocol;
+  }
   selected = protocol->value;
   return {};
 }
@@ -148,7 +168,7 @@ std::error_code check_selected_subprotocol(const Headers& headers, std::string_v
 // accepted extension was one of them.
 template <class Hash = sha1, class Headers>
 std::error_code validate_upgrade_response(basic_upgrade_response<Headers>& response, std::string_view key,
-                                          name_list offered_subprotocols, std::string_view offered_extensions) {
+                                          std::string_view offered_subprotocols, std::string_view offered_extensions) {
   const Headers& headers = response.head.headers;
   if (response.head.status != 101) return error::unexpected_status;                                           // item 1
   if (!http::headers_have_token(headers, "Upgrade", "websocket")) return error::missing_upgrade_websocket;    // item 2
@@ -163,7 +183,9 @@ std::error_code validate_upgrade_response(basic_upgrade_response<Headers>& respo
     return ec;
   }
   // Item 6: a selected subprotocol must be one that was offered, and only one.
-  return check_selected_subprotocol(headers, "Sec-WebSocket-Protocol", offered_subprotocols, response.subprotocol);
+  return check_selected_subprotocol(
+      headers, "Sec-WebSocket-Protocol",
+      [&](std::string_view name) { return http::list_has_exact(offered_subprotocols, name); }, response.subprotocol);
 }
 
 template <class Headers = http::header_array<>, class Storage = std::string>
@@ -171,14 +193,21 @@ class client_handshake {
  public:
   explicit client_handshake(const http::head_limits& limits = {}) : reader_(limits) {}
 
-  // Writes the upgrade request with a fresh key from `random`.
+  // Writes the upgrade request with a fresh key from `random`. What was
+  // offered is copied: the response is checked against it later, and the
+  // caller's options need not live that long.
   template <class Random, class Buffer>
   std::error_code write_request(const websocket_uri& uri, const client_request_options& options, Random& random,
                                 Buffer& out) {
     key_ = client_key::generate(random);
-    offered_subprotocols_ = options.subprotocols;
-    offered_extensions_ = options.extensions;
-    return write_client_request(uri, key_.view(), options, out);
+    if (const std::error_code ec = write_client_request(uri, key_.view(), options, out)) return ec;
+    offered_subprotocols_.clear();
+    for (std::string_view protocol : options.subprotocols) {
+      if (!offered_subprotocols_.empty()) offered_subprotocols_ += ", ";
+      offered_subprotocols_.append(protocol.data(), protocol.size());
+    }
+    offered_extensions_.assign(options.extensions.data(), options.extensions.size());
+    return {};
   }
 
   // Feeds response bytes; complete means 101 and every check passed; failed
@@ -198,8 +227,8 @@ class client_handshake {
   detail::head_reader<Storage> reader_;
   basic_upgrade_response<Headers> response_;
   client_key key_;
-  name_list offered_subprotocols_;  // the caller's array: must outlive the handshake
-  std::string_view offered_extensions_;
+  std::string offered_subprotocols_;  // comma-separated, as sent
+  std::string offered_extensions_;
 };
 
 }  // namespace tether

@@ -130,8 +130,9 @@ std::error_code validate_extended_connect_response(const Headers& fields, name_l
   if (status == nullptr || status->value.size() != 3) return error::bad_pseudo_header;
   if (status->value[0] != '2') return error::unexpected_status;
   std::string_view selected;
-  if (const std::error_code ec =
-          check_selected_subprotocol(fields, "sec-websocket-protocol", offered_subprotocols, selected)) {
+  if (const std::error_code ec = check_selected_subprotocol(
+          fields, "sec-websocket-protocol", [&](std::string_view name) { return offered_subprotocols.contains(name); },
+          selected)) {
     return ec;
   }
   if (selected_subprotocol != nullptr) *selected_subprotocol = selected;

@@ -127,7 +127,9 @@ struct upgrade_fields {
             connection_upgrade |= http::list_has_token(field.value, "Upgrade");
           break;
         case 14:
-          has_body |= http::token_equals_lowercase(name, "content-length");
+          // RFC 9110 §8.6: Content-Length: 0 announces no content; any other
+          // value is a body that would be taken for frames.
+          has_body |= http::token_equals_lowercase(name, "content-length") && field.value != "0";
           break;
         case 17:
           if (http::token_equals_lowercase(name, "sec-websocket-key")) {
@@ -203,9 +205,7 @@ std::error_code write_accept_response(const basic_upgrade_request<Headers>& requ
   if (!options.subprotocol.empty() && !request.offers_subprotocol(options.subprotocol)) {
     return error::subprotocol_not_offered;
   }
-  if (!options.extensions.empty() && !parse_extensions(options.extensions, [](const extension_offer&) {})) {
-    return error::header_injection;
-  }
+  if (const std::error_code ec = check_extension_value(options.extensions)) return ec;
   // Check everything before writing anything, so a refused call leaves out as it was.
   if (const std::error_code ec = http::check_headers(options.extra_headers)) return ec;
   const accept_key accept = make_accept_key_with<Hash>(request.key);
@@ -213,9 +213,11 @@ std::error_code write_accept_response(const basic_upgrade_request<Headers>& requ
   http::append(out, "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ");
   http::append(out, accept.view());
   http::append(out, "\r\n");
-  if (!options.subprotocol.empty()) http::append_header(out, "Sec-WebSocket-Protocol", options.subprotocol);
-  if (!options.extensions.empty()) http::append_header(out, "Sec-WebSocket-Extensions", options.extensions);
-  http::append_headers(out, options.extra_headers);
+  // Every value was checked above, so these appends cannot refuse.
+  if (!options.subprotocol.empty()) http::append_checked_header(out, "Sec-WebSocket-Protocol", options.subprotocol);
+  if (!options.extensions.empty()) http::append_checked_header(out, "Sec-WebSocket-Extensions", options.extensions);
+  for (const http::header_field& field : options.extra_headers)
+    http::append_checked_header(out, field.name, field.value);
   http::append(out, "\r\n");
   return {};
 }
@@ -225,11 +227,11 @@ std::error_code write_accept_response(const basic_upgrade_request<Headers>& requ
 template <class Buffer>
 std::error_code write_reject_response(int status, Buffer& out, std::string_view body = {},
                                       http::header_span extra_headers = {}) {
-  if (status < 200 || status > 599) return error::invalid_state;
+  if (status < 200 || status > 599) return error::invalid_http_status;
   if (const std::error_code ec = http::check_headers(extra_headers)) return ec;
   http::append_status_line(out, status);
   if (status == 426) http::append(out, "Sec-WebSocket-Version: 13\r\n");
-  http::append_headers(out, extra_headers);
+  for (const http::header_field& field : extra_headers) http::append_checked_header(out, field.name, field.value);
   char scratch[20];
   http::append(out, "Content-Length: ");
   http::append(out, http::format_unsigned(body.size(), scratch));
@@ -239,12 +241,13 @@ std::error_code write_reject_response(int status, Buffer& out, std::string_view 
 }
 
 // The rejection for a request that failed validation: the status that the
-// error carries (400, 426, 431) and the rule as the body.
+// error carries (400, 426, 431) and the rule as the body. Returns the status.
 template <class Buffer>
-void write_error_response(std::error_code ec, Buffer& out) {
+int write_error_response(std::error_code ec, Buffer& out) {
   const int status = http_status_for(ec) != 0 ? http_status_for(ec) : 400;
   const std::string message = ec.message();
-  write_reject_response(status, out, message);
+  static_cast<void>(write_reject_response(status, out, message));  // a 4xx with no extra headers always writes
+  return status;
 }
 
 // Storage for head bytes: anything with append(const char*, size_t), data(),
@@ -265,7 +268,7 @@ class server_handshake {
 
   template <class Hash = sha1, class Buffer>
   std::error_code write_accept(Buffer& out, const accept_options& options = {}) const {
-    if (reader_.result().status != handshake_status::complete) return error::invalid_state;
+    if (reader_.result().status != handshake_status::complete) return error::no_request_pending;
     return write_accept_response<Hash>(request_, options, out);
   }
 

@@ -1,7 +1,7 @@
-// Counts heap allocations made by the benchmark binary (global operator new),
-// so a benchmark can report allocations per operation. Include in one file.
-#ifndef TETHER_BENCH_ALLOC_COUNTER_HPP
-#define TETHER_BENCH_ALLOC_COUNTER_HPP
+// Counts heap allocations made by a test or benchmark binary (global operator new),
+// for allocations per operation and bytes in use. Include in one file of a binary.
+#ifndef TETHER_TESTS_HEAP_COUNTER_HPP
+#define TETHER_TESTS_HEAP_COUNTER_HPP
 
 #include <atomic>
 #include <cstddef>

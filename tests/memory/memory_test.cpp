@@ -17,7 +17,7 @@ using tether::opcode;
 
 namespace {
 
-std::size_t live() { return bench::live_bytes.load(); }
+std::size_t live() { return bench::heap_in_use(); }
 
 struct rng_choices {
   std::mt19937_64 rng;

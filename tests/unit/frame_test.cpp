@@ -272,7 +272,7 @@ TEST_CASE("frames: the length limit is checked on the header, before any payload
 
 TEST_CASE("frames: the lenient mode accepts non-minimal lengths", "[frame]") {
   frame_decoder_options lenient = as_client();
-  lenient.strict_length = false;
+  lenient.strict_length_encoding = false;
   const auto log = decode_whole(test::from_hex("82 7E 00 03 61 62 63 82 7F 00 00 00 00 00 00 00 01 7A"), lenient);
   REQUIRE_FALSE(log.error);
   REQUIRE(log.frames.size() == 2);

@@ -69,7 +69,7 @@ class message_reader {
     decoder.receiver = self;
     decoder.max_frame_size = options.max_frame_size;
     decoder.max_message_size = options.max_message_size;
-    decoder.strict_length = options.strict_length_encoding;
+    decoder.strict_length_encoding = options.strict_length_encoding;
     return decoder;
   }
 

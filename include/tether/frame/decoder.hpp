@@ -38,8 +38,8 @@ struct frame_decoder_options {
   role receiver = role::server;                                 // which end decodes: a server expects masked frames
   std::uint64_t max_frame_size = defaults::max_frame_size;      // payload bytes of one frame (1009 above)
   std::uint64_t max_message_size = defaults::max_message_size;  // payload bytes of all frames of a message
-  std::uint8_t allowed_rsv = 0;  // RSV bits a negotiated extension gave meaning to (first data frame only)
-  bool strict_length = true;     // reject non-minimal length encodings (§5.2 "MUST")
+  std::uint8_t allowed_rsv = 0;        // RSV bits a negotiated extension gave meaning to (first data frame only)
+  bool strict_length_encoding = true;  // reject non-minimal length encodings (§5.2 "MUST")
 };
 
 struct frame_decode_result {
@@ -236,11 +236,11 @@ class frame_decoder {
       h.payload_length = (std::uint64_t{bytes[2]} << 8) | bytes[3];
       offset = 4;
       // §5.2: "the minimal number of bytes MUST be used to encode the length".
-      if (options_.strict_length && h.payload_length < 126) return tether::error::non_minimal_length;
+      if (options_.strict_length_encoding && h.payload_length < 126) return tether::error::non_minimal_length;
     } else {
       for (int i = 0; i < 8; ++i) h.payload_length = (h.payload_length << 8) | bytes[2 + i];
       offset = 10;
-      if (options_.strict_length && h.payload_length <= 0xFFFF) return tether::error::non_minimal_length;
+      if (options_.strict_length_encoding && h.payload_length <= 0xFFFF) return tether::error::non_minimal_length;
     }
     if (h.masked) std::memcpy(h.key.data(), bytes + offset, 4);
     return accept_header(h) ? tether::error{} : error_;

@@ -120,35 +120,6 @@ inline std::error_code check_extension_value(std::string_view value) {
   return {};
 }
 
-// Checks a whole header (all its lines) against the grammar.
-template <class Headers>
-bool extensions_are_valid(const Headers& headers, std::string_view name) {
-  for (const auto& field : headers) {
-    if (http::iequals(field.name, name) && !parse_extensions(field.value, [](const extension_offer&) {})) return false;
-  }
-  return true;
-}
-
-// RFC 6455 §4.1 item 5 (client side): every extension the server accepted
-// must be one the client offered, and the answer must follow §9.1.
-template <class Headers>
-std::error_code check_accepted_extensions(const Headers& headers, std::string_view header_name,
-                                          std::string_view offered) {
-  if (!extensions_are_valid(headers, header_name)) return error::bad_extension_response;
-  bool all_offered = true;
-  for (const auto& field : headers) {
-    if (!http::iequals(field.name, header_name)) continue;
-    parse_extensions(field.value, [&](const extension_offer& accepted) {
-      bool was_offered = false;
-      parse_extensions(offered, [&](const extension_offer& offer) {
-        was_offered = was_offered || http::iequals(offer.name, accepted.name);
-      });
-      all_offered = all_offered && was_offered;
-    });
-  }
-  return all_offered ? std::error_code{} : std::error_code{error::unrequested_extension};
-}
-
 }  // namespace tether
 
 #endif

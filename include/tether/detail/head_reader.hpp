@@ -1,6 +1,6 @@
 // tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
-#ifndef TETHER_HANDSHAKE_HEAD_READER_HPP
-#define TETHER_HANDSHAKE_HEAD_READER_HPP
+#ifndef TETHER_DETAIL_HEAD_READER_HPP
+#define TETHER_DETAIL_HEAD_READER_HPP
 
 // Collects the bytes of an HTTP head as they arrive (never more than the head
 // size limit, +1 to notice it), runs the incremental parser over them, and
@@ -12,21 +12,10 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "../handshake/result.hpp"
 #include "../http/head_parser.hpp"
 
 namespace tether {
-
-enum class handshake_status { need_more, complete, failed };
-
-struct handshake_result {
-  handshake_status status = handshake_status::need_more;
-  std::size_t consumed = 0;  // bytes of this feed() that belong to the head
-  tether::error failure{};   // when failed: the rule broken
-
-  std::error_code error() const noexcept {
-    return failure != tether::error{} ? make_error_code(failure) : std::error_code{};
-  }
-};
 
 namespace detail {
 

@@ -44,7 +44,8 @@ class message_sender {
   error send_message(opcode op, const void* data, std::size_t size, bool borrow) {
     if (op != opcode::text && op != opcode::binary) return error::not_a_data_opcode;
     if (stream_open_) return error::message_in_progress;
-    if (op == opcode::text && !is_valid_utf8(data, size)) return error::text_not_utf8;
+    utf8_validator text;
+    if (op == opcode::text && !text_continues(text, data, size, true)) return error::text_not_utf8;
     if (!fits(wire_size(size))) return error::output_queue_full;
     append_frames(op, static_cast<const unsigned char*>(data), size, true, borrow && role_ == role::server);
     return {};
@@ -80,10 +81,8 @@ class message_sender {
 
   error send_piece(const void* data, std::size_t size, bool last) {
     if (!stream_open_) return error::no_message_in_progress;
-    utf8_validator text = outgoing_text_;
-    if (stream_op_ == opcode::text && (!text.feed(data, size).valid || (last && !text.complete()))) {
-      return error::text_not_utf8;  // RFC 6455 §8.1: what is sent must be valid too
-    }
+    utf8_validator text = outgoing_text_;  // committed only when the piece is queued
+    if (stream_op_ == opcode::text && !text_continues(text, data, size, last)) return error::text_not_utf8;
     if (!fits(wire_size(size))) return error::output_queue_full;
     append_frames(stream_op_, static_cast<const unsigned char*>(data), size, last, false);
     outgoing_text_ = text;
@@ -108,6 +107,12 @@ class message_sender {
   }
 
  private:
+  // RFC 6455 §5.6, §8.1: a text message is UTF-8 as a whole; `state`
+  // carries a character split between pieces. The one check of outgoing text.
+  static bool text_continues(utf8_validator& state, const void* data, std::size_t size, bool last) noexcept {
+    return state.feed(data, size).valid && (!last || state.complete());
+  }
+
   std::size_t frame_count(std::size_t size) const noexcept {
     if (fragment_size_ == 0 || size <= fragment_size_) return 1;
     return (size + fragment_size_ - 1) / fragment_size_;

@@ -109,9 +109,7 @@ std::error_code write_client_request(const websocket_uri& uri, std::string_view 
   if (!options.extensions.empty()) {
     http::append_checked_header(out, field::sec_websocket_extensions.text, options.extensions);
   }
-  for (const http::header_field& extra : options.extra_headers) {
-    http::append_checked_header(out, extra.name, extra.value);
-  }
+  http::append_checked_headers(out, options.extra_headers);
   http::append(out, "\r\n");
   return {};
 }

@@ -56,9 +56,7 @@ std::error_code write_accept_response(const basic_upgrade_request<Headers>& requ
   if (!options.extensions.empty()) {
     http::append_checked_header(out, field::sec_websocket_extensions.text, options.extensions);
   }
-  for (const http::header_field& extra : options.extra_headers) {
-    http::append_checked_header(out, extra.name, extra.value);
-  }
+  http::append_checked_headers(out, options.extra_headers);
   http::append(out, "\r\n");
   return {};
 }
@@ -72,7 +70,7 @@ std::error_code write_reject_response(int status, Buffer& out, std::string_view 
   if (const std::error_code ec = http::check_headers(extra_headers)) return ec;
   http::append_status_line(out, status);
   if (status == 426) http::append_checked_header(out, field::sec_websocket_version.text, websocket_version);
-  for (const http::header_field& extra : extra_headers) http::append_checked_header(out, extra.name, extra.value);
+  http::append_checked_headers(out, extra_headers);
   char scratch[20];
   http::append_checked_header(out, field::content_length.text, http::format_unsigned(body.size(), scratch));
   http::append_checked_header(out, field::connection.text, "close");

@@ -74,6 +74,12 @@ void append_checked_header(Buffer& out, std::string_view name, std::string_view 
   append(out, "\r\n");
 }
 
+// Appends every field of a list that passed check_headers().
+template <class Buffer, class Headers>
+void append_checked_headers(Buffer& out, const Headers& headers) {
+  for (const header_field& field : headers) append_checked_header(out, field.name, field.value);
+}
+
 // Checks, then appends; refused (nothing written) when the field is unsafe.
 template <class Buffer>
 [[nodiscard]] std::error_code append_header(Buffer& out, std::string_view name, std::string_view value) {

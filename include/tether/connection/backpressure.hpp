@@ -23,9 +23,10 @@ class backpressure {
   bool on() const noexcept { return on_; }
   bool above_high(std::size_t queued) const noexcept { return queued > high_; }
 
-  // After a send: true when this one turned backpressure on.
+  // After a send: true when the queue is over the high watermark (which
+  // turns backpressure on, if it was not).
   bool grew(std::size_t queued) noexcept {
-    if (on_ || queued <= high_) return false;
+    if (queued <= high_) return false;
     on_ = true;
     return true;
   }

@@ -233,11 +233,13 @@ class connection_core {
       case deadline::closing:
         // The peer did not answer our close: it is not reading; stop waiting for it.
         sender_.queue().drop_unexposed();
+        transport_done_ = true;
         return pending_.push(fail(error::close_timeout));
       case deadline::backpressure: {
         // The peer does not read: drop what it has not got, and say 1008 only
         // when nothing half-written stands before the close frame.
         const bool nothing_left = sender_.queue().drop_unexposed();
+        transport_done_ = !nothing_left;  // else the 1008 goes out first (bounded by close_timeout)
         return pending_.push(fail(error::slow_reader, nothing_left));
       }
       case deadline::drain:
@@ -273,8 +275,9 @@ class connection_core {
     handshake_.release_request();
   }
 
+  // The slow-reader clock runs while the queue is over the high watermark.
   void output_grew() {
-    if (backpressure_.grew(queued_output())) {
+    if (backpressure_.grew(queued_output()) && !timers_.armed(deadline::backpressure)) {
       timers_.arm(deadline::backpressure, options_.max_backpressure_time);
     }
   }

@@ -6,20 +6,21 @@
 // same struct configures the offer a client writes, the offers a server
 // accepts, and the compressor (level, memory level, minimum size). No zlib.
 //
-// Memory per connection (zlib 1.2.13 on x86-64, measured by the deflate tests
-// with counting zalloc hooks; the formulas are zlib's own):
-//   compressor   (1 << (window_bits + 2)) + (1 << (memory_level + 9)) + ~5.8 KiB
-//   decompressor (1 << window_bits) + ~7.0 KiB
-//   window bits          15       12      10      9 (and 8)
-//   compressor, level 8  262 KiB  150 KiB 135 KiB 134 KiB
-//   compressor, level 5  70 KiB   38 KiB  23 KiB  22 KiB
-//   decompressor         39 KiB   11 KiB  8 KiB   7.5 KiB
-// (memory_level 8 and 5). A direction with no context takeover holds none of
-// this between messages: its zlib state is created for each message and freed
-// at its end. The defaults below (12-bit windows, memory level 5, context
-// takeover) cost about 49 KiB per connection, python-websockets' choice, which
-// keeps most of the compression of 15 bits and memory level 8 (300 KiB) on
-// typical JSON traffic (see tests/bench/deflate_bench.cpp for the ratios).
+// Memory per connection, zlib 1.2.13 on x86-64 (the formulas are zlib's, plus
+// 144 bytes for the z_stream; the deflate tests check them against counting
+// zalloc hooks):
+//   compressor   (1 << (window_bits + 2)) + (1 << (memory_level + 9)) + 6096
+//   decompressor (1 << window_bits) + 7304
+//   window bits                    15        12       10       9 (and 8)
+//   compressor, memory_level 8     262 KiB   150 KiB  138 KiB  136 KiB
+//   compressor, memory_level 5     150 KiB   38 KiB   26 KiB   24 KiB
+//   decompressor                   39 KiB    11 KiB   8.1 KiB  7.6 KiB (7.4)
+// A direction with no context takeover holds none of this between messages:
+// its zlib state is created for each message and freed at its end. The
+// defaults below (12-bit windows, memory level 5, context takeover) cost
+// 49 KiB per connection, python-websockets' choice, against 301 KiB for
+// 15 bits and memory level 8; tests/bench/deflate_bench.cpp reports what each
+// costs in compression on chat-like JSON.
 
 #include <cstddef>
 
@@ -74,14 +75,13 @@ constexpr error check_deflate_options(const deflate_options& options) noexcept {
   return valid ? error{} : error::bad_deflate_options;
 }
 
-// Estimated heap bytes of zlib's state, per the formulas above (the tests
-// compare them with what zlib allocates).
+// Heap bytes of one engine's zlib state while it holds one, per the formulas above.
 constexpr std::size_t deflate_compressor_memory(int window_bits, int memory_level) noexcept {
   const int bits = detail::zlib_compatible_window_bits(window_bits);
-  return (std::size_t{1} << (bits + 2)) + (std::size_t{1} << (memory_level + 9)) + 5952;
+  return (std::size_t{1} << (bits + 2)) + (std::size_t{1} << (memory_level + 9)) + 6096;
 }
 constexpr std::size_t deflate_decompressor_memory(int window_bits) noexcept {
-  return (std::size_t{1} << window_bits) + 7160;
+  return (std::size_t{1} << window_bits) + 7304;
 }
 
 }  // namespace tether

@@ -84,25 +84,6 @@ class message_deflater {
         failure_(check_deflate_options(settings)) {
     if (!is_valid_deflate_window_bits(direction.window_bits)) failure_ = tether::error::bad_deflate_options;
   }
-  ~message_deflater() { close(); }
-  message_deflater(const message_deflater&) = delete;
-  message_deflater& operator=(const message_deflater&) = delete;
-  message_deflater(message_deflater&& other) noexcept { *this = static_cast<message_deflater&&>(other); }
-  message_deflater& operator=(message_deflater&& other) noexcept {
-    if (this != &other) {
-      close();
-      direction_ = other.direction_;
-      level_ = other.level_;
-      memory_level_ = other.memory_level_;
-      min_size_ = other.min_size_;
-      allocator_ = other.allocator_;
-      failure_ = other.failure_;
-      state_ = other.state_;
-      other.state_ = nullptr;
-    }
-    return *this;
-  }
-
   // Messages shorter than min_compress_size go out uncompressed (RSV1 clear,
   // RFC 7692 §6: compression is chosen per message).
   bool worth_compressing(std::size_t message_size) const noexcept { return message_size >= min_size_; }
@@ -114,7 +95,13 @@ class message_deflater {
     deflate_result result;
     if (failure_ != tether::error{}) return fail(result, failure_);
     if (size == 0 && !message_ends) return result;  // nothing to flush: no empty stored block
-    if (state_ == nullptr && !open()) return fail(result, tether::error::zlib_error);
+    // Raw DEFLATE; an agreed window of 8 compresses with 9 (window_bits.hpp).
+    if (!state_.is_open() && !state_.open(allocator_, [this](z_stream& z) {
+          return deflateInit2(&z, level_, Z_DEFLATED, -detail::zlib_compatible_window_bits(direction_.window_bits),
+                              memory_level_, Z_DEFAULT_STRATEGY);
+        })) {
+      return fail(result, tether::error::zlib_error);
+    }
     z_stream& z = state_->stream;
     unsigned char buffer[4096];
     // 1. All input, and the block it is in completed (Z_BLOCK: no flush marker yet).
@@ -144,7 +131,7 @@ class message_deflater {
       flushed -= 4;  // §7.2.1: "remove 4 octets (that are 0x00 0x00 0xff 0xff) from the tail end"
     }
     emit(out, flush, flushed, result);
-    if (message_ends && direction_.no_context_takeover) close();  // §7.1.1: nothing to keep
+    if (message_ends && direction_.no_context_takeover) state_.close();  // §7.1.1: nothing to keep
     return result;
   }
 
@@ -166,40 +153,20 @@ class message_deflater {
   // the next message does not refer back to bytes the peer never inflated.
   // Starting from an empty window is always valid for the peer's inflater.
   void discard_message() noexcept {
-    if (state_ != nullptr && deflateReset(&state_->stream) != Z_OK) close();
+    if (state_.is_open() && deflateReset(&state_->stream) != Z_OK) state_.close();
   }
 
   // Forgets everything and any failure; frees zlib's state.
   void reset() noexcept {
-    close();
+    state_.close();
     if (failure_ == tether::error::zlib_error) failure_ = tether::error{};
   }
 
   const deflate_direction& direction() const noexcept { return direction_; }
   // zlib's state is allocated (between messages: only with context takeover).
-  bool holds_state() const noexcept { return state_ != nullptr; }
+  bool holds_state() const noexcept { return state_.is_open(); }
 
  private:
-  bool open() noexcept {
-    state_ = detail::zlib_holder::create(allocator_);
-    if (state_ == nullptr) return false;
-    // Raw DEFLATE; an agreed window of 8 compresses with 9 (window_bits.hpp).
-    if (deflateInit2(&state_->stream, level_, Z_DEFLATED, -detail::zlib_compatible_window_bits(direction_.window_bits),
-                     memory_level_, Z_DEFAULT_STRATEGY) != Z_OK) {
-      detail::zlib_holder::destroy(state_);
-      state_ = nullptr;
-      return false;
-    }
-    return true;
-  }
-
-  void close() noexcept {
-    if (state_ == nullptr) return;
-    deflateEnd(&state_->stream);
-    detail::zlib_holder::destroy(state_);
-    state_ = nullptr;
-  }
-
   template <class Sink>
   static void emit(Sink& out, const unsigned char* data, std::size_t size, deflate_result& result) {
     if (size == 0) return;
@@ -210,7 +177,7 @@ class message_deflater {
   deflate_result& fail(deflate_result& result, tether::error failure) noexcept {
     failure_ = failure;
     result.failure = failure;
-    close();
+    state_.close();
     return result;
   }
 
@@ -220,7 +187,7 @@ class message_deflater {
   std::size_t min_size_;
   deflate_allocator allocator_;
   tether::error failure_;
-  detail::zlib_holder* state_ = nullptr;
+  detail::zlib_handle<deflateEnd> state_;
 };
 
 }  // namespace tether

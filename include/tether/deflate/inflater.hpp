@@ -61,25 +61,6 @@ class message_inflater {
  public:
   explicit message_inflater(const deflate_direction& direction, const inflater_options& options = {}) noexcept
       : direction_(direction), options_(options) {}
-  ~message_inflater() { close(); }
-  message_inflater(const message_inflater&) = delete;
-  message_inflater& operator=(const message_inflater&) = delete;
-  message_inflater(message_inflater&& other) noexcept { *this = static_cast<message_inflater&&>(other); }
-  message_inflater& operator=(message_inflater&& other) noexcept {
-    if (this != &other) {
-      close();
-      direction_ = other.direction_;
-      options_ = other.options_;
-      state_ = other.state_;
-      message_output_ = other.message_output_;
-      tail_fed_ = other.tail_fed_;
-      failure_ = other.failure_;
-      other.state_ = nullptr;
-      other.reset();
-    }
-    return *this;
-  }
-
   // Inflates compressed bytes of the current message into out. message_ends:
   // in..in+in_size ends the message (the last frame's payload, or nothing
   // more). Call again with the input not consumed, or with no input and more
@@ -89,7 +70,11 @@ class message_inflater {
                        std::size_t out_capacity) noexcept {
     inflate_step step;
     if (failure_ != tether::error{}) return fail(step, failure_);
-    if (state_ == nullptr && !open()) return fail(step, tether::error::zlib_error);
+    // Raw DEFLATE (negative windowBits); zlib's inflater accepts 8.
+    if (!state_.is_open() &&
+        !state_.open(options_.allocator, [this](z_stream& z) { return inflateInit2(&z, -direction_.window_bits); })) {
+      return fail(step, tether::error::zlib_error);
+    }
     z_stream& z = state_->stream;
     const std::size_t capacity = capacity_within_limit(out_capacity);
     for (;;) {
@@ -143,7 +128,7 @@ class message_inflater {
 
   // Forgets the message in progress, the window and any failure; frees zlib's state.
   void reset() noexcept {
-    close();
+    state_.close();
     message_output_ = 0;
     tail_fed_ = 0;
     failure_ = tether::error{};
@@ -153,7 +138,7 @@ class message_inflater {
   // Inflated bytes of the current message so far.
   std::uint64_t message_size() const noexcept { return message_output_; }
   // zlib's state is allocated (between messages: only with context takeover).
-  bool holds_state() const noexcept { return state_ != nullptr; }
+  bool holds_state() const noexcept { return state_.is_open(); }
 
  private:
   static constexpr unsigned char tail[4] = {0x00, 0x00, 0xff, 0xff};
@@ -164,25 +149,6 @@ class message_inflater {
     const std::uint64_t room =
         options_.max_message_size > message_output_ ? options_.max_message_size - message_output_ : 0;
     return room < out_capacity ? static_cast<std::size_t>(room) + 1 : out_capacity;
-  }
-
-  bool open() noexcept {
-    state_ = detail::zlib_holder::create(options_.allocator);
-    if (state_ == nullptr) return false;
-    // Raw DEFLATE (negative windowBits); zlib's inflater accepts 8.
-    if (inflateInit2(&state_->stream, -direction_.window_bits) != Z_OK) {
-      detail::zlib_holder::destroy(state_);
-      state_ = nullptr;
-      return false;
-    }
-    return true;
-  }
-
-  void close() noexcept {
-    if (state_ == nullptr) return;
-    inflateEnd(&state_->stream);
-    detail::zlib_holder::destroy(state_);
-    state_ = nullptr;
   }
 
   // RFC 7692 §7.2.3.4: a sender may end a block with BFINAL set; zlib then
@@ -202,7 +168,7 @@ class message_inflater {
   void end_message() noexcept {
     message_output_ = 0;
     tail_fed_ = 0;
-    if (direction_.no_context_takeover) close();  // §7.1.1: the next message starts from nothing
+    if (direction_.no_context_takeover) state_.close();  // §7.1.1: the next message starts from nothing
   }
 
   inflate_step& fail(inflate_step& step, tether::error failure) noexcept {
@@ -214,7 +180,7 @@ class message_inflater {
 
   deflate_direction direction_;
   inflater_options options_;
-  detail::zlib_holder* state_ = nullptr;
+  detail::zlib_handle<inflateEnd> state_;
   std::uint64_t message_output_ = 0;
   std::size_t tail_fed_ = 0;
   tether::error failure_{};

@@ -76,6 +76,54 @@ struct zlib_holder {
   }
 };
 
+// Owns one zlib_holder whose stream was begun by inflateInit2 or deflateInit2;
+// End (inflateEnd or deflateEnd) ends it. Move-only, empty when not open.
+template <int (*End)(z_streamp)>
+class zlib_handle {
+ public:
+  zlib_handle() noexcept = default;
+  ~zlib_handle() { close(); }
+  zlib_handle(const zlib_handle&) = delete;
+  zlib_handle& operator=(const zlib_handle&) = delete;
+  zlib_handle(zlib_handle&& other) noexcept : holder_(other.holder_) { other.holder_ = nullptr; }
+  zlib_handle& operator=(zlib_handle&& other) noexcept {
+    if (this != &other) {
+      close();
+      holder_ = other.holder_;
+      other.holder_ = nullptr;
+    }
+    return *this;
+  }
+
+  // Allocates the holder and begins its stream with begin(z_stream&), which
+  // returns a zlib code; false (and nothing held) when either fails.
+  template <class Begin>
+  bool open(const deflate_allocator& allocator, Begin&& begin) noexcept {
+    holder_ = zlib_holder::create(allocator);
+    if (holder_ == nullptr) return false;
+    if (begin(holder_->stream) != Z_OK) {
+      zlib_holder::destroy(holder_);
+      holder_ = nullptr;
+      return false;
+    }
+    return true;
+  }
+
+  void close() noexcept {
+    if (holder_ == nullptr) return;
+    End(&holder_->stream);
+    zlib_holder::destroy(holder_);
+    holder_ = nullptr;
+  }
+
+  bool is_open() const noexcept { return holder_ != nullptr; }
+  zlib_holder& operator*() const noexcept { return *holder_; }
+  zlib_holder* operator->() const noexcept { return holder_; }
+
+ private:
+  zlib_holder* holder_ = nullptr;
+};
+
 // zlib counts in uInt: longer spans go in pieces.
 inline uInt zlib_size(std::size_t size) noexcept { return size > UINT_MAX ? UINT_MAX : static_cast<uInt>(size); }
 

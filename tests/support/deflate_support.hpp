@@ -130,11 +130,11 @@ struct inflated {
   bytes data;
   tether::error failure{};
   bool finished = false;
+  bool stalled = false;  // room for output, input left, and no progress: an inflater bug
 };
 
 // Inflates one message fed in the pieces of plan (sizes summing to the
-// message), pulling output capacity bytes at a time. A stall (no progress
-// with room for output) is reported as error::invalid_state.
+// message), pulling output capacity bytes at a time.
 inline inflated inflate_message(tether::message_inflater& inflater, const bytes& message,
                                 const std::vector<std::size_t>& plan, std::size_t capacity) {
   inflated result;
@@ -161,7 +161,7 @@ inline inflated inflate_message(tether::message_inflater& inflater, const bytes&
       if (!last && left == 0 && step.produced < capacity) break;
       // Room for output and nothing moved: the inflater stalled (a bug).
       if (step.consumed == 0 && step.produced == 0) {
-        result.failure = tether::error::invalid_state;
+        result.stalled = true;
         return result;
       }
     }

@@ -252,7 +252,7 @@ TEST_CASE("corrupt streams fail with inflate_failed, never crash", "[deflate][in
     const auto plans = test::split_plans(garbage.size(), rng, 1);
     const auto got = test::inflate_message(inflater, garbage, plans[rng() % plans.size()], 1 + rng() % 32);
     CHECK((got.failure != error{} || got.finished));
-    CHECK(got.failure != error::invalid_state);  // never a stall
+    CHECK_FALSE(got.stalled);
   }
 }
 

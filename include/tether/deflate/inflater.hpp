@@ -61,11 +61,14 @@ class message_inflater {
  public:
   explicit message_inflater(const deflate_direction& direction, const inflater_options& options = {}) noexcept
       : direction_(direction), options_(options) {}
-  // Inflates compressed bytes of the current message into out. message_ends:
-  // in..in+in_size ends the message (the last frame's payload, or nothing
-  // more). Call again with the input not consumed, or with no input and more
-  // room, until step.consumed covers the input and, when the message ends,
-  // step.finished; the next call after finished starts the next message.
+
+  // Inflates compressed bytes of the current message into out, at most
+  // out_capacity of them (none when it is 0). message_ends: in..in+in_size
+  // ends the message (the last frame's payload, or nothing more). Call again
+  // with the input not consumed, or with no input and more room, until
+  // step.consumed covers the input and, when the message ends, step.finished;
+  // the next call after finished starts the next message. No pointer into in
+  // or out is kept after the call.
   inflate_step inflate(const unsigned char* in, std::size_t in_size, bool message_ends, unsigned char* out,
                        std::size_t out_capacity) noexcept {
     inflate_step step;

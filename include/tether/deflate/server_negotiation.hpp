@@ -80,7 +80,8 @@ class deflate_server_negotiation {
   bool accepted() const noexcept { return accepted_; }
   // The parameters in force (valid when accepted()).
   const agreed_deflate& agreed() const noexcept { return agreed_; }
-  // The element to send in Sec-WebSocket-Extensions (empty unless accepted()).
+  // The element to send in Sec-WebSocket-Extensions (empty unless accepted());
+  // it points into this object.
   std::string_view response() const noexcept { return accepted_ ? response_.view() : std::string_view{}; }
   // Why the last offer considered was declined (tether::error{} when none was), or
   // bad_deflate_options when the policy itself is out of range.

@@ -13,6 +13,7 @@
 #include "../error.hpp"
 #include "../handshake/extensions.hpp"
 #include "../http/syntax.hpp"
+#include "window_bits.hpp"
 
 namespace tether {
 

@@ -6,6 +6,15 @@
 // core (tether/tether.hpp) never includes this; negotiation alone, without
 // zlib, is tether/deflate/negotiation.hpp.
 //
+// In a connection (the usual way): one permessage_deflate for all connections.
+//
+//   tether::permessage_deflate deflate;          // policy: tether::deflate_options
+//   tether::connection_options options;
+//   options.extension = &deflate;
+//   tether::connection ws(tether::role::server, options);   // negotiates, then inflates and deflates
+//
+// The pieces, for use without a connection:
+//
 // Negotiation (RFC 7692 §5, §7.1)
 //
 //   tether::deflate_options options;            // 12-bit windows, memLevel 5: ~49 KiB per connection
@@ -45,6 +54,7 @@
 #include "deflate/inflater.hpp"
 #include "deflate/options.hpp"
 #include "deflate/parameters.hpp"
+#include "deflate/permessage_deflate.hpp"
 #include "deflate/server_negotiation.hpp"
 #include "deflate/window_bits.hpp"
 #include "deflate/zlib_state.hpp"

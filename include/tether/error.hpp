@@ -93,6 +93,7 @@ enum class error : int {
   connection_lost,
   input_backlog_too_large,
   slow_reader,
+  extension_stalled,
 
   // Application misuse: refused, the connection stays as it was.
   not_open,
@@ -295,6 +296,8 @@ inline constexpr error_info error_table[] = {
      0, "undecoded input piled up past max_buffered_input (bytes received while events were not drained)"},
     {error::slow_reader, "slow_reader", condition::limit_exceeded, close_code::policy_violation, 0,
      "queued output stayed above the high watermark longer than max_backpressure_time"},
+    {error::extension_stalled, "extension_stalled", condition::protocol_violation, close_code::internal_error, 0,
+     "the negotiated extension could not make progress on a message (RFC 6455 §9)"},
 
     {error::not_open, "not_open", condition::misuse, no_close, 0, "the opening handshake has not finished"},
     {error::close_already_sent, "close_already_sent", condition::misuse, no_close, 0,

@@ -90,8 +90,9 @@ class basic_connection : private detail::connection_core<Random, Hash> {
   [[nodiscard]] std::error_code connect(const websocket_uri& uri, const client_request_options& options = {}) {
     if (role_ != role::client) return error::wrong_role;
     if (state_ != connection_state::idle_client) return error::already_connected;
-    // Until an extension runs in the connection, agreeing to one would break
-    // every frame: offering one is refused.
+    // Extensions are offered by the one the connection runs
+    // (connection_options::extension): a bare offer could be agreed to and
+    // then break every frame.
     if (!options.extensions.empty()) return error::unsupported_extension;
     std::string request;
     const std::error_code ec =
@@ -119,6 +120,8 @@ class basic_connection : private detail::connection_core<Random, Hash> {
   // event follows. May come any time after the upgrade_request event.
   [[nodiscard]] std::error_code accept(const accept_options& options = {}) {
     if (state_ != connection_state::awaiting_decision) return error::no_request_pending;
+    // The answer for the extension the connection runs is written by it; a
+    // bare one could agree to something no code here runs.
     if (!options.extensions.empty()) return error::unsupported_extension;
     std::string response;
     if (const std::error_code ec = handshake_.write_accept(options, response)) return ec;

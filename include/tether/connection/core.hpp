@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,7 @@ class connection_core {
         sender_(self, options, std::move(random)),
         backpressure_(options),
         state_(self == role::server ? connection_state::reading_request : connection_state::idle_client) {
+    handshake_.use(options.extension);
     if (self == role::server) {
       handshake_.start_server(options.handshake_limits);
       timers_.arm(deadline::handshake, options_.handshake_timeout);  // dated by the first tick
@@ -252,6 +254,9 @@ class connection_core {
   }
 
   void open() {
+    codec_ = handshake_.take_codec();
+    reader_.use(codec_.get());
+    sender_.use(codec_.get());
     state_ = connection_state::open;
     timers_.disarm(deadline::handshake);
     timers_.arm(deadline::ping, options_.ping_interval);
@@ -306,6 +311,7 @@ class connection_core {
   input_buffer input_;
   pending_events pending_;
   opening_handshake<Hash> handshake_;
+  std::unique_ptr<message_codec> codec_;  // what an extension runs on messages, when one was agreed
   keepalive keepalive_;
   backpressure backpressure_;
   connection_state state_;

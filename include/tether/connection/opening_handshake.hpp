@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "../error.hpp"
+#include "../extension.hpp"
 #include "../handshake/client.hpp"
 #include "../handshake/server.hpp"
 #include "../http/headers.hpp"
@@ -32,10 +33,14 @@ class opening_handshake {
 
   void start_server(const http::head_limits& limits) { server_ = std::make_unique<server_handshake<headers>>(limits); }
 
-  // Writes the upgrade GET into `request` and keeps what is needed to check the answer.
+  // Writes the upgrade GET into `request` (with the extension's offer) and
+  // keeps what is needed to check the answer.
   template <class Random>
-  std::error_code start_client(const websocket_uri& uri, const client_request_options& options,
+  std::error_code start_client(const websocket_uri& uri, client_request_options options,
                                const http::head_limits& limits, Random& random, std::string& request) {
+    std::string offer;
+    if (extension_ != nullptr) extension_->append_offer(offer);
+    options.extensions = offer;
     auto client = std::make_unique<client_handshake<headers>>(limits);
     if (const std::error_code ec = client->write_request(uri, options, random, request)) return ec;
     client_ = std::move(client);
@@ -44,11 +49,17 @@ class opening_handshake {
 
   // Reads the request (server) or the answer (client) from the input.
   handshake_result read(input_buffer& input) {
-    const handshake_result result = server_ != nullptr ? server_->feed(input.data(), input.size())
-                                                       : client_->template feed<Hash>(input.data(), input.size());
+    handshake_result result = server_ != nullptr ? server_->feed(input.data(), input.size())
+                                                 : client_->template feed<Hash>(input.data(), input.size());
     input.advance(result.consumed);
     if (result.status == handshake_status::complete && client_ != nullptr) {
       subprotocol_.assign(client_->response().subprotocol.data(), client_->response().subprotocol.size());
+      // §4.1 item 5: what the server agreed to must follow the extension's rules.
+      if (extension_ != nullptr) {
+        error failure{};
+        codec_ = extension_->accept_answer(client_->response().headers(), failure);
+        if (failure != error{}) result = {handshake_status::failed, result.consumed, failure};
+      }
     }
     return result;
   }
@@ -57,12 +68,23 @@ class opening_handshake {
   const upgrade_response* response() const noexcept { return client_ != nullptr ? &client_->response() : nullptr; }
   int response_status() const noexcept { return client_ != nullptr ? client_->response().status() : 0; }
 
-  std::error_code write_accept(const accept_options& options, std::string& out) {
+  // Answers 101, with the extension's answer when one of its offers was
+  // acceptable (the codec is kept for the connection).
+  std::error_code write_accept(accept_options options, std::string& out) {
     if (server_ == nullptr) return error::no_request_pending;
+    std::string answer;
+    std::unique_ptr<message_codec> codec;
+    if (extension_ != nullptr) codec = extension_->negotiate(server_->request().headers(), answer);
+    options.extensions = answer;
     if (const std::error_code ec = server_->template write_accept<Hash>(out, options)) return ec;
     subprotocol_.assign(options.subprotocol.data(), options.subprotocol.size());
+    codec_ = std::move(codec);
     return {};
   }
+
+  void use(const extension* negotiator) noexcept { extension_ = negotiator; }
+  // What the handshake agreed to run on messages (null: nothing).
+  std::unique_ptr<message_codec> take_codec() noexcept { return std::move(codec_); }
 
   // The request's memory is not needed once it is answered.
   void release_request() noexcept { server_.reset(); }
@@ -73,6 +95,8 @@ class opening_handshake {
   std::unique_ptr<server_handshake<headers>> server_;
   std::unique_ptr<client_handshake<headers>> client_;
   std::string subprotocol_;
+  const extension* extension_ = nullptr;
+  std::unique_ptr<message_codec> codec_;
 };
 
 }  // namespace tether::detail

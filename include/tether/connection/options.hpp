@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "../defaults.hpp"
+#include "../extension.hpp"
 #include "../http/head_parser.hpp"
 #include "timers.hpp"
 
@@ -51,6 +52,15 @@ struct connection_options {
   std::size_t output_block_size = 4096;
   // Sends larger than this go out as several frames (0: never fragment).
   std::size_t fragment_size = defaults::fragment_size;
+
+  // An extension to negotiate (permessage-deflate: tether/deflate.hpp), not
+  // owned: it must outlive the connection. One object serves any number of
+  // connections. Null: none is offered or accepted.
+  const tether::extension* extension = nullptr;
+  // A message the extension transformed is handed out in pieces of at most
+  // this many decoded bytes (the buffer is made when the first such message
+  // arrives). max_message_size applies to the decoded size.
+  std::size_t decoded_chunk_size = 16 * 1024;
 
   // Answer pings automatically (RFC 6455 §5.5.2); off: the application must.
   bool auto_pong = true;

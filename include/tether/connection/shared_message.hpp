@@ -12,9 +12,14 @@
 //   auto message = tether::shared_message::text(e.text());   // once
 //   for (auto& peer : room) peer.ws.send_shared(message);    // no copy each
 //
-// Thread safety: the message is immutable and its reference count is atomic,
-// so connections driven by different threads may share one; a single handle
-// object must not be copied and destroyed concurrently without a lock.
+// With an extension that encodes messages (permessage-deflate), connections
+// whose encoding depends only on the agreed parameters (no context takeover)
+// share one encoding, made by the first of them; the others encode their own.
+//
+// Thread safety: the message is immutable (its encodings are added with an
+// atomic exchange) and its reference count is atomic, so connections driven
+// by different threads may share one; a single handle object must not be
+// copied and destroyed concurrently without a lock.
 
 #include <atomic>
 #include <cstddef>
@@ -22,6 +27,7 @@
 #include <new>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "../error.hpp"
 #include "../frame/header.hpp"
@@ -31,28 +37,91 @@ namespace tether {
 
 namespace detail {
 
+// A server frame laid out for a shared segment: room for the longest server
+// header (2 + 8 length bytes, no mask), the header written right in front of
+// the payload, so header and payload are one contiguous run.
+inline constexpr std::size_t server_header_room = 10;
+
+inline std::size_t write_server_header(unsigned char* payload, opcode op, std::size_t size, std::uint8_t rsv) noexcept {
+  frame_header header;
+  header.op = op;
+  header.rsv = rsv;
+  header.payload_length = size;
+  unsigned char scratch[max_frame_header_size];
+  const std::size_t header_size = encode_frame_header(header, scratch);
+  std::memcpy(payload - header_size, scratch, header_size);
+  return header_size;
+}
+
+// The message as an extension encoded it, kept with the message for every
+// connection whose codec gives the same key (message_codec::shared_encoding_key).
+struct encoded_variant {
+  std::uint64_t key;
+  encoded_variant* next;
+  bool plain;  // the extension chose to send the message as it is
+  std::size_t size;
+  std::size_t header_size;
+  unsigned char* payload() noexcept { return reinterpret_cast<unsigned char*>(this + 1) + server_header_room; }
+  const unsigned char* payload() const noexcept {
+    return reinterpret_cast<const unsigned char*>(this + 1) + server_header_room;
+  }
+  const unsigned char* server_frame() const noexcept { return payload() - header_size; }
+  std::size_t server_frame_size() const noexcept { return header_size + size; }
+};
+
 // The shared allocation: this header, then room for the longest server frame
 // header, then the payload.
 class shared_message_body {
  public:
-  static constexpr std::size_t header_room = 10;  // a server header: 2 + 8 length bytes, no mask
+  static constexpr std::size_t header_room = server_header_room;
 
   static shared_message_body* create(opcode op, const void* data, std::size_t size) {
     void* memory = ::operator new(sizeof(shared_message_body) + header_room + size);
     auto* body = new (memory) shared_message_body(op, size);
     if (size != 0) std::memcpy(body->payload(), data, size);
-    frame_header header;
-    header.op = op;
-    header.payload_length = size;
-    unsigned char scratch[max_frame_header_size];
-    body->header_size_ = encode_frame_header(header, scratch);
-    std::memcpy(body->payload() - body->header_size_, scratch, body->header_size_);
+    body->header_size_ = write_server_header(body->payload(), op, size, 0);
     return body;
+  }
+
+  // The variant for `key`, made once by encode(std::vector<unsigned char>&)
+  // (returning message_codec::encode_result) and kept until the message goes.
+  // Connections on several threads may ask at once: the first to finish
+  // installs its variant, the others use it and free their own.
+  template <class Encode>
+  const encoded_variant* variant(std::uint64_t key, std::uint8_t rsv, std::vector<unsigned char>& scratch,
+                                 Encode&& encode, error& failure) {
+    for (encoded_variant* v = variants_.load(std::memory_order_acquire); v != nullptr; v = v->next) {
+      if (v->key == key) return v;
+    }
+    const auto result = encode(scratch);
+    failure = result.failure;
+    if (failure != error{}) return nullptr;
+    const std::size_t size = result.plain ? 0 : scratch.size();
+    void* memory = ::operator new(sizeof(encoded_variant) + server_header_room + size);
+    auto* made = new (memory) encoded_variant{key, nullptr, result.plain, size, 0};
+    if (size != 0) std::memcpy(made->payload(), scratch.data(), size);
+    made->header_size = write_server_header(made->payload(), op_, size, rsv);
+    encoded_variant* head = variants_.load(std::memory_order_acquire);
+    do {
+      for (encoded_variant* v = head; v != nullptr; v = v->next) {
+        if (v->key == key) {  // another thread was first
+          ::operator delete(made);
+          return v;
+        }
+      }
+      made->next = head;
+    } while (!variants_.compare_exchange_weak(head, made, std::memory_order_acq_rel, std::memory_order_acquire));
+    return made;
   }
 
   void add_reference() noexcept { references_.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
     if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      for (encoded_variant* v = variants_.load(std::memory_order_acquire); v != nullptr;) {
+        encoded_variant* next = v->next;
+        ::operator delete(v);
+        v = next;
+      }
       this->~shared_message_body();
       ::operator delete(this);
     }
@@ -72,6 +141,7 @@ class shared_message_body {
   shared_message_body(opcode op, std::size_t size) noexcept : op_(op), size_(size) {}
 
   std::atomic<std::size_t> references_{1};
+  std::atomic<encoded_variant*> variants_{nullptr};
   opcode op_;
   std::size_t size_;
   std::size_t header_size_ = 0;

@@ -3,9 +3,14 @@
 // buffers held across calls, deferred accept, pings, closes, aborts and clock
 // jumps (support/pair_driver.hpp). Invariants: messages arrive once, in
 // order, intact; held output never changes or moves before it is consumed;
-// both sides end with the transport closable.
+// both sides end with the transport closable. Built twice: plain, and with
+// permessage-deflate agreed (TETHER_FUZZ_DEFLATE, target pair_deflate).
 #include <cstdio>
 #include <cstdlib>
+
+#ifdef TETHER_FUZZ_DEFLATE
+#include <tether/deflate.hpp>
+#endif
 
 #include "../support/pair_driver.hpp"
 #include "fuzz_check.hpp"
@@ -39,6 +44,18 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   options.ping_interval = std::chrono::milliseconds(3000);
   options.pong_timeout = std::chrono::milliseconds(5000);
   options.close_timeout = std::chrono::milliseconds(4000);
+#ifdef TETHER_FUZZ_DEFLATE
+  // The same conversations with permessage-deflate agreed: what is sent is
+  // compressed, what arrives is inflated, and the invariants are the same.
+  static const tether::permessage_deflate deflate = [] {
+    tether::deflate_options policy;
+    policy.min_compress_size = 0;
+    policy.server_no_context_takeover = false;
+    return tether::permessage_deflate(policy);
+  }();
+  options.extension = &deflate;
+  options.decoded_chunk_size = 1000;
+#endif
   byte_choices choices{data, size};
   auto check = [](bool ok, const char* what) {
     if (!ok) {

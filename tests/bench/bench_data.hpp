@@ -5,6 +5,7 @@
 #include <tether/frame.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -64,6 +65,74 @@ inline std::string utf8_text(std::size_t size, bool mixed) {
   while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
   if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
   return text;
+}
+
+// What a message carries: random bytes, printable ASCII, or mixed UTF-8 text
+// whose code points are about 50% ASCII, 20% 2-byte, 20% 3-byte and 10% 4-byte.
+enum class payload_kind { binary, ascii, mixed };
+
+inline const char* kind_name(payload_kind kind) {
+  return kind == payload_kind::binary ? "binary" : kind == payload_kind::ascii ? "ascii" : "mixed";
+}
+
+// Appends exactly `size` bytes of `kind`. Text ends on a code point boundary:
+// a multi-byte code point that would not fit gives way to ASCII.
+inline void append_payload(std::string& out, payload_kind kind, std::size_t size, std::mt19937& rng) {
+  const std::size_t end = out.size() + size;
+  while (out.size() < end) {
+    const std::size_t room = end - out.size();
+    const unsigned draw = static_cast<unsigned>(rng() % 10);
+    if (kind == payload_kind::binary) {
+      out += static_cast<char>(rng());
+      continue;
+    }
+    const std::size_t length = kind == payload_kind::ascii ? 1 : draw < 5 ? 1 : draw < 7 ? 2 : draw < 9 ? 3 : 4;
+    if (length > room || length == 1) {
+      out += static_cast<char>(0x20 + rng() % 95);
+      continue;
+    }
+    std::uint32_t cp;
+    if (length == 2) {
+      cp = 0x80 + rng() % (0x800 - 0x80);
+    } else if (length == 3) {
+      do cp = 0x800 + rng() % (0x10000 - 0x800);
+      while (cp >= 0xD800 && cp <= 0xDFFF);  // surrogates are not characters
+    } else {
+      cp = 0x10000 + rng() % (0x110000 - 0x10000);
+    }
+    const unsigned char lead[5] = {0, 0, 0xC0, 0xE0, 0xF0};
+    out += static_cast<char>(lead[length] | (cp >> (6 * (length - 1))));
+    for (std::size_t k = length - 1; k-- > 0;) out += static_cast<char>(0x80 | ((cp >> (6 * k)) & 0x3F));
+  }
+}
+
+// Messages of exactly `size` bytes, each different, `total` payload bytes at least.
+inline std::vector<std::string> messages(payload_kind kind, std::size_t size, std::size_t total) {
+  std::mt19937 rng(static_cast<unsigned>(size * 3 + static_cast<unsigned>(kind)));
+  std::vector<std::string> out((total + size - 1) / size);
+  for (auto& message : out) append_payload(message, kind, size, rng);
+  return out;
+}
+
+// The messages as back-to-back unfragmented frames, masked with `key` when
+// given (client to server, RFC 6455 §5.3).
+inline std::vector<unsigned char> frames_of(const std::vector<std::string>& bodies, payload_kind kind,
+                                            std::optional<tether::masking_key> key) {
+  std::vector<unsigned char> out;
+  for (const auto& body : bodies) {
+    tether::frame_header header;
+    header.op = kind == payload_kind::binary ? tether::opcode::binary : tether::opcode::text;
+    header.masked = key.has_value();
+    if (key) header.key = *key;
+    header.payload_length = body.size();
+    unsigned char bytes[tether::max_frame_header_size];
+    const std::size_t size = tether::encode_frame_header(header, bytes);
+    out.insert(out.end(), bytes, bytes + size);
+    const std::size_t at = out.size();
+    out.insert(out.end(), body.begin(), body.end());
+    if (key) tether::apply_mask(out.data() + at, body.size(), *key, 0);
+  }
+  return out;
 }
 
 // A browser's upgrade request (Chromium, ~500 bytes).

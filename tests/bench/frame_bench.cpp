@@ -7,6 +7,7 @@
 #include <tether/utf8.hpp>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "bench_data.hpp"
@@ -71,6 +72,38 @@ void BM_utf8_4k_reads(benchmark::State& state, bool mixed) {
 }
 BENCHMARK_CAPTURE(BM_utf8_4k_reads, ascii, false);
 BENCHMARK_CAPTURE(BM_utf8_4k_reads, mixed, true);
+
+// 1 MiB of distinct messages of `size` bytes, each checked whole by a fresh
+// validator as a connection does per frame (mixed: by code point about 50%
+// ASCII, 20% 2-byte, 20% 3-byte, 10% 4-byte), beside memcpy of the same messages.
+void BM_utf8_messages(benchmark::State& state, bench::payload_kind kind) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  const std::vector<std::string> messages = bench::messages(kind, size, 1 << 20);
+  for (auto _ : state) {
+    for (const auto& message : messages) {
+      tether::utf8_validator validator;
+      const bool valid = validator.feed(message.data(), message.size()).valid && validator.complete();
+      benchmark::DoNotOptimize(valid);
+    }
+  }
+  report(state, messages.size() * size, messages.size());
+}
+void BM_memcpy_messages(benchmark::State& state) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  const std::vector<std::string> messages = bench::messages(bench::payload_kind::binary, size, 1 << 20);
+  std::vector<unsigned char> destination(size);
+  for (auto _ : state) {
+    for (const auto& message : messages) {
+      std::memcpy(destination.data(), message.data(), size);
+      benchmark::ClobberMemory();
+    }
+  }
+  report(state, messages.size() * size, messages.size());
+}
+#define TETHER_MESSAGE_SIZES ->Arg(16)->Arg(125)->Arg(1024)->Arg(16 << 10)->Arg(1 << 20)
+BENCHMARK_CAPTURE(BM_utf8_messages, ascii, bench::payload_kind::ascii) TETHER_MESSAGE_SIZES;
+BENCHMARK_CAPTURE(BM_utf8_messages, mixed, bench::payload_kind::mixed) TETHER_MESSAGE_SIZES;
+BENCHMARK(BM_memcpy_messages) TETHER_MESSAGE_SIZES;
 
 // Decodes a buffer of masked frames, unmasking in place; `chunk` 0 = whole.
 void BM_decode(benchmark::State& state) {

@@ -8,10 +8,12 @@
 #define TETHER_LIKELY(x) __builtin_expect(!!(x), 1)
 #define TETHER_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define TETHER_ALWAYS_INLINE inline __attribute__((always_inline))
+#define TETHER_NOINLINE __attribute__((noinline))
 #else
 #define TETHER_LIKELY(x) (x)
 #define TETHER_UNLIKELY(x) (x)
 #define TETHER_ALWAYS_INLINE inline
+#define TETHER_NOINLINE
 #endif
 
 // x86-64 SIMD: SSE2 is part of the x86-64 baseline; AVX2 is reached through

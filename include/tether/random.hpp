@@ -56,6 +56,13 @@ class chacha20_random {
 
   void fill(void* out, std::size_t size) noexcept {
     auto* dst = static_cast<unsigned char*>(out);
+    if (size == 4 && available_ >= 4) {  // a masking key, the usual request: no loop
+      unsigned char* from = block_ + (sizeof block_ - available_);
+      std::memcpy(dst, from, 4);
+      std::memset(from, 0, 4);  // forgotten, as below
+      available_ -= 4;
+      return;
+    }
     while (size != 0) {
       if (available_ == 0) refill();
       const std::size_t take = size < available_ ? size : available_;

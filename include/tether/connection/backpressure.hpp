@@ -21,7 +21,6 @@ class backpressure {
       : high_(options.output_high_watermark), low_(options.output_low_watermark) {}
 
   bool on() const noexcept { return on_; }
-  bool above_high(std::size_t queued) const noexcept { return queued > high_; }
 
   // After a send: true when the queue is over the high watermark (which
   // turns backpressure on, if it was not).

@@ -54,17 +54,21 @@ class basic_connection : private detail::connection_core<Random, Hash> {
   using core::deadline_passed;
   using core::end;
   using core::eof_;
+  using core::fail;
   using core::handshake_;
   using core::input_;
+  using core::next_event_slowly;
   using core::open;
   using core::options_;
   using core::output_taken;
   using core::pending_;
   using core::read_input;
+  using core::reader_;
   using core::role_;
   using core::send_control;
   using core::send_data;
   using core::sender_;
+  using core::sent;
   using core::start_close;
   using core::state_;
   using core::timers_;
@@ -157,19 +161,32 @@ class basic_connection : private detail::connection_core<Random, Hash> {
 
   // The next thing that happened, or event_type::none when there is nothing
   // more until new bytes, time or a command.
-  event next_event() {
-    event e = pending_.pop();
-    if (!e) e = read_input();
-    if (!e) input_.keep_rest();  // from here on the caller may reuse its buffer
-    return e;
+  TETHER_ALWAYS_INLINE event next_event() {
+    event e;
+    // The common case first: an open connection, nothing waiting, a whole
+    // message in one frame at the front of the input.
+    if (TETHER_LIKELY(pending_.empty() && state_ == connection_state::open) && reader_.next_whole_message(input_, e)) {
+      if (TETHER_UNLIKELY(e.type == event_type::failure)) e = fail(e.failure);
+      return e;
+    }
+    return next_event_slowly();
   }
 
   // ---- sending (lifecycle.hpp: the send column) ------------------------------
 
-  [[nodiscard]] std::error_code send_text(std::string_view text) {
+  [[nodiscard]] TETHER_ALWAYS_INLINE std::error_code send_text(std::string_view text) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    if (TETHER_LIKELY(state_ == connection_state::open) && is_valid_utf8(bytes, text.size()) &&
+        sender_.send_small_message(opcode::text, bytes, text.size())) {
+      return sent();
+    }
     return send_data([&] { return sender_.send_message(opcode::text, text.data(), text.size(), false); });
   }
-  [[nodiscard]] std::error_code send_binary(const void* data, std::size_t size) {
+  [[nodiscard]] TETHER_ALWAYS_INLINE std::error_code send_binary(const void* data, std::size_t size) {
+    if (TETHER_LIKELY(state_ == connection_state::open) &&
+        sender_.send_small_message(opcode::binary, static_cast<const unsigned char*>(data), size)) {
+      return sent();
+    }
     return send_data([&] { return sender_.send_message(opcode::binary, data, size, false); });
   }
   // Server: the payload is referenced, not copied; it must stay valid until

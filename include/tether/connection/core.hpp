@@ -61,6 +61,14 @@ class connection_core {
     end(state_);
   }
 
+  // Every event but the common one (basic_connection::next_event).
+  TETHER_NOINLINE event next_event_slowly() {
+    event e = pending_.pop();
+    if (!e) e = read_input();
+    if (!e) input_.keep_rest();  // from here on the caller may reuse its buffer
+    return e;
+  }
+
   // Undecoded input is bounded: a backlog may only grow to max_buffered_input.
   bool accepts_input(std::size_t size) {
     if (size == 0 || state_ == connection_state::closed || state_ == connection_state::failed) return false;
@@ -213,6 +221,12 @@ class connection_core {
     return sender_.send_control(op, payload.data(), payload.size());
   }
 
+  // After a message was queued: backpressure, and the success result.
+  TETHER_ALWAYS_INLINE std::error_code sent() {
+    output_grew();
+    return {};
+  }
+
   template <class Send>
   std::error_code send_data(Send&& send) {
     if (const error refused = data_send_refusal(state_); refused != error{}) return refused;
@@ -280,8 +294,11 @@ class connection_core {
     handshake_.release_request();
   }
 
-  // The slow-reader clock runs while the queue is over the high watermark.
-  void output_grew() {
+  // The slow-reader clock runs while backpressure is on: from the send that
+  // took the queue over the high watermark until it falls under the low one
+  // (an application that stops sending to a backpressured peer must not
+  // leave it stuck between the marks forever).
+  TETHER_ALWAYS_INLINE void output_grew() {
     if (backpressure_.grew(queued_output()) && !timers_.armed(deadline::backpressure)) {
       timers_.arm(deadline::backpressure, options_.max_backpressure_time);
     }
@@ -289,8 +306,8 @@ class connection_core {
 
   void output_taken() {
     if (control_send_refusal(state_) == error{}) keepalive_.retry(sender_);
-    if (!backpressure_.above_high(queued_output())) timers_.disarm(deadline::backpressure);
     if (backpressure_.shrank(queued_output())) {
+      timers_.disarm(deadline::backpressure);
       event e;
       e.type = event_type::writable;
       pending_.push(e);

@@ -32,6 +32,8 @@ class message_assembler {
     if (e.type != event_type::data) return false;
     if (e.message_begins) {
       buffer_.clear();
+      // A large message's memory is not kept for the next, small one.
+      if (buffer_.capacity() > kept_capacity) std::string().swap(buffer_);
       too_big_ = false;
       type_ = e.message_type;
     }
@@ -49,6 +51,8 @@ class message_assembler {
   bool too_big() const noexcept { return too_big_; }
 
  private:
+  static constexpr std::size_t kept_capacity = 64 * 1024;
+
   std::size_t max_message_size_;
   std::string buffer_;
   opcode type_ = opcode::binary;

@@ -41,6 +41,32 @@ class message_reader {
     decoder_.set_options(options);
   }
 
+  // The common case in one step: a whole plain text or binary message in one
+  // frame, present in full. False (nothing consumed) for anything else, which
+  // next() then handles; true with the data event (or the failure) in `e`.
+  TETHER_ALWAYS_INLINE bool next_whole_message(input_buffer& input, event& e) noexcept {
+    if (TETHER_UNLIKELY(encoded_.active)) return false;
+    frame_decode_result step;
+    if (!decoder_.decode_whole_frame(input.data(), input.size(), step)) return false;
+    input.advance(step.consumed);
+    if (TETHER_UNLIKELY(step.failed())) {
+      e = failure(step.failure);
+      return true;
+    }
+    message_encoded_ = false;  // no RSV bit: a plain message, whatever was agreed
+    const opcode type = decoder_.header().op;
+    e.type = event_type::data;
+    e.message_type = type;
+    e.message_begins = true;
+    e.message_ends = true;
+    e.bytes = step.payload;
+    e.size = step.payload_size;
+    if (type == opcode::text && TETHER_UNLIKELY(!is_valid_utf8(step.payload, step.payload_size))) {
+      e = failure(error::invalid_utf8);
+    }
+    return true;
+  }
+
   // The next data piece, whole control frame (type ping/pong/close, payload
   // raw), or failure (type failure, `failure` set) from the input; type none
   // when the input is used up.

@@ -45,6 +45,21 @@ class message_sender {
   // extension, e.g. permessage-deflate; control frames never are).
   void use(message_codec* codec) noexcept { codec_ = codec; }
 
+  // The common case in one step: a whole message of a few bytes (one frame
+  // with a 7-bit length), no extension at work, room in the queue. The frame
+  // still goes through the one encoder; inlined here with the opcode and role
+  // known, its rule checks fold away. False: nothing was queued, take
+  // send_message(), which also says why.
+  TETHER_ALWAYS_INLINE bool send_small_message(opcode op, const unsigned char* data, std::size_t size) {
+    if (stream_open_ || codec_ != nullptr || size > max_small_message) return false;
+    if (TETHER_UNLIKELY(fragment_size_ != 0 && size > fragment_size_)) return false;  // several frames
+    if (TETHER_UNLIKELY(!fits(size + max_frame_header_size))) return false;
+    frame_context context;
+    context.sender = role_;
+    return encode_frame_to(queue_, header_for(op, size, true, 0), context, data) == error{};
+  }
+  static constexpr std::size_t max_small_message = 125;
+
   // A whole message. Borrowed payloads are referenced, not copied (a server's
   // only: a client masks, so it copies) and never encoded by an extension.
   error send_message(opcode op, const void* data, std::size_t size, bool borrow) {
@@ -201,7 +216,20 @@ class message_sender {
   // The frames of one part of a message: the first carries the opcode (and
   // `rsv`, the extension's bits, RFC 7692 §6) unless frames of this message
   // went out before; `last` puts FIN on the final one.
-  void append_frames(opcode op, const unsigned char* data, std::size_t size, bool last, bool borrow, std::uint8_t rsv) {
+  TETHER_ALWAYS_INLINE void append_frames(opcode op, const unsigned char* data, std::size_t size, bool last,
+                                          bool borrow, std::uint8_t rsv) {
+    if (TETHER_LIKELY(fragment_size_ == 0 || size <= fragment_size_)) {  // one frame: the common case
+      const bool first = !stream_frames_sent_;
+      const frame_header header = header_for(first ? op : opcode::continuation, size, last, first ? rsv : 0);
+      static_cast<void>(append_frame(header, data, borrow));
+      stream_frames_sent_ = !last;
+      return;
+    }
+    append_fragments(op, data, size, last, borrow, rsv);
+  }
+
+  TETHER_NOINLINE void append_fragments(opcode op, const unsigned char* data, std::size_t size, bool last, bool borrow,
+                                        std::uint8_t rsv) {
     const std::size_t frames = frame_count(size);
     std::size_t offset = 0;
     for (std::size_t i = 0; i < frames; ++i) {
@@ -217,7 +245,7 @@ class message_sender {
     }
   }
 
-  frame_header header_for(opcode op, std::size_t size, bool fin, std::uint8_t rsv) {
+  TETHER_ALWAYS_INLINE frame_header header_for(opcode op, std::size_t size, bool fin, std::uint8_t rsv) {
     frame_header header;
     header.fin = fin;
     header.rsv = rsv;
@@ -228,7 +256,7 @@ class message_sender {
     return header;
   }
 
-  error append_frame(const frame_header& header, const unsigned char* payload, bool borrow) {
+  TETHER_ALWAYS_INLINE error append_frame(const frame_header& header, const unsigned char* payload, bool borrow) {
     frame_context context;
     context.sender = role_;
     context.in_message = stream_frames_sent_;

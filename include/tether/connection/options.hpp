@@ -40,8 +40,8 @@ struct connection_options {
   // refused (output_queue_full). Past output_high_watermark sends still queue
   // but backpressured() is true until the queue falls below
   // output_low_watermark, which next_event() reports once as a `writable`
-  // event. A queue that stays above the high watermark for
-  // max_backpressure_time fails the connection (slow_reader, 1008; zero: never).
+  // event. A connection that stays backpressured for max_backpressure_time
+  // fails (slow_reader, 1008; zero: never).
   std::size_t max_queued_output = defaults::max_queued_output;
   std::size_t output_high_watermark = defaults::output_high_watermark;
   std::size_t output_low_watermark = defaults::output_low_watermark;

@@ -79,9 +79,9 @@ class output_queue {
   // Room for n contiguous owned bytes at the end of the queue, to be filled
   // before the next call (frame headers, small frames); nullptr when n is a
   // block or more (such payloads take append_copy).
-  unsigned char* append_contiguous(std::size_t n) {
-    if (n >= block_size_) return nullptr;
-    if (filling_ == nullptr || block_size_ - filling_->written < n) start_new_block();
+  TETHER_ALWAYS_INLINE unsigned char* append_contiguous(std::size_t n) {
+    if (TETHER_UNLIKELY(n >= block_size_)) return nullptr;
+    if (TETHER_UNLIKELY(filling_ == nullptr || block_size_ - filling_->written < n)) start_new_block();
     unsigned char* out = filling_->bytes() + filling_->written;
     note_block_bytes(out, n);
     return out;
@@ -211,14 +211,14 @@ class output_queue {
 
   // Records n bytes just written at `out` in the block being filled: they
   // extend the last segment when it ends right there.
-  void note_block_bytes(unsigned char* out, std::size_t n) {
-    if (n == 0) return;
+  TETHER_ALWAYS_INLINE void note_block_bytes(unsigned char* out, std::size_t n) {
+    if (TETHER_UNLIKELY(n == 0)) return;
     used_ = true;
     filling_->written += n;
     queued_ += n;
-    if (count_ != 0) {
+    if (TETHER_LIKELY(count_ != 0)) {
       detail::output_segment& last = at(count_ - 1);
-      if (last.owner == filling_ && last.data + last.size == out) {
+      if (TETHER_LIKELY(last.data + last.size == out && last.owner == filling_)) {
         last.size += n;
         return;
       }

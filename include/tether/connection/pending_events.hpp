@@ -21,6 +21,7 @@ class pending_events {
     slots_[(first_ + count_) % capacity] = e;
     ++count_;
   }
+  bool empty() const noexcept { return count_ == 0; }
   // The oldest waiting event, or none.
   event pop() noexcept {
     if (count_ == 0) return {};

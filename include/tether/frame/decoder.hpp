@@ -63,15 +63,20 @@ class frame_decoder {
 
   // Decodes from mutable input, unmasking payload in place. One call reports at
   // most one frame's header and the payload of that frame that is present.
-  frame_decode_result decode(unsigned char* data, std::size_t size) noexcept {
+  TETHER_ALWAYS_INLINE frame_decode_result decode(unsigned char* data, std::size_t size) noexcept {
     frame_decode_result result;
-    if (fast_path_open_ && size >= 2 && take_whole_small_frame(data, size, result)) return result;
-    std::size_t position = 0;
-    if (TETHER_UNLIKELY(!in_payload_)) {
-      if (!take_header(data, size, position, result)) return result;
-    }
-    const std::size_t available = payload_in(size - position);
-    return hand_out(data + position, available, position + available, result);
+    if (decode_whole_frame(data, size, result)) return result;
+    return decode_general(data, size);
+  }
+
+  // The common case alone, for callers with a fast path of their own: a whole
+  // unfragmented text or binary frame with a 7- or 16-bit length and no RSV
+  // bits, present in full, outside a fragmented message. False (nothing
+  // consumed) when the input is anything else; true when it was that shape,
+  // decoded into `result` — which may be a failure (the rules are checked).
+  TETHER_ALWAYS_INLINE bool decode_whole_frame(unsigned char* data, std::size_t size,
+                                               frame_decode_result& result) noexcept {
+    return fast_path_open_ && size >= 2 && take_whole_small_frame(data, size, result);
   }
 
   // Decodes from const input, copying at most `capacity` payload bytes to `out`
@@ -128,15 +133,16 @@ class frame_decoder {
       if (length < 126) return false;  // non-minimal: the general path decides
     }
     if (size < header_size || size - header_size < length) return false;
-    frame_header header;
-    header.op = static_cast<opcode>(first & 0x0Fu);
-    header.masked = masked;
-    header.payload_length = length;
-    if (TETHER_UNLIKELY(!accept_header(header))) {
+    // Written in place (the decoder fails for good if a rule is broken).
+    header_.fin = true;
+    header_.rsv = 0;
+    header_.op = static_cast<opcode>(first & 0x0Fu);
+    header_.masked = masked;
+    header_.payload_length = length;
+    if (TETHER_UNLIKELY(!admit_header())) {
       result.failure = error_;
       return true;
     }
-    message_size_ = length;
     unsigned char* payload = data + header_size;
     if (masked) {
       std::memcpy(header_.key.data(), payload - 4, 4);
@@ -148,6 +154,17 @@ class frame_decoder {
     result.payload_size = length;
     result.consumed = header_size + length;
     return true;
+  }
+
+  // Everything but the common case, out of line so the common case inlines.
+  TETHER_NOINLINE frame_decode_result decode_general(unsigned char* data, std::size_t size) noexcept {
+    frame_decode_result result;
+    std::size_t position = 0;
+    if (TETHER_UNLIKELY(!in_payload_)) {
+      if (!take_header(data, size, position, result)) return result;
+    }
+    const std::size_t available = payload_in(size - position);
+    return hand_out(data + position, available, position + available, result);
   }
 
   // Reads the header from input (or completes it from the stash). Returns false
@@ -243,12 +260,14 @@ class frame_decoder {
       if (options_.strict_length_encoding && h.payload_length <= 0xFFFF) return tether::error::non_minimal_length;
     }
     if (h.masked) std::memcpy(h.key.data(), bytes + offset, 4);
-    return accept_header(h) ? tether::error{} : error_;
+    header_ = h;
+    return admit_header() ? tether::error{} : error_;
   }
 
-  // Applies the rules to a decoded header; on success it becomes the current
-  // frame and the message's bookkeeping moves on (§5.4), else the decoder fails.
-  TETHER_ALWAYS_INLINE bool accept_header(const frame_header& h) noexcept {
+  // Applies the rules to the header just decoded into header_; on success the
+  // message's bookkeeping moves on (§5.4), else the decoder fails for good.
+  TETHER_ALWAYS_INLINE bool admit_header() noexcept {
+    const frame_header& h = header_;
     frame_context context;
     context.sender = peer_of(options_.receiver);
     context.in_message = message_open_;
@@ -271,7 +290,6 @@ class frame_decoder {
       message_size_ += h.payload_length;
       message_open_ = !h.fin;
     }
-    header_ = h;
     return true;
   }
 

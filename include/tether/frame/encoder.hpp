@@ -55,13 +55,13 @@ namespace detail {
 
 // Payload bytes from `src` to `dst`, masked when the header says so; `offset`
 // is the position of src[0] in the payload (the key's phase, §5.3).
-inline void copy_payload(unsigned char* dst, const unsigned char* src, std::size_t count, const frame_header& header,
-                         std::size_t offset) noexcept {
+TETHER_ALWAYS_INLINE void copy_payload(unsigned char* dst, const unsigned char* src, std::size_t count,
+                                       const frame_header& header, std::size_t offset) noexcept {
   if (count == 0) return;
   if (header.masked) {
     copy_masked(dst, src, count, header.key, offset & 3);
   } else {
-    std::memcpy(dst, src, count);
+    detail::copy_bytes(dst, src, count);
   }
 }
 
@@ -90,8 +90,8 @@ class buffer_sink {
 //   void append_borrowed(const unsigned char* src, std::size_t n);  // referenced, only when borrow is true
 // A borrowed payload is never masked: only a server (which does not mask) borrows.
 template <class Sink>
-error encode_frame_to(Sink& sink, const frame_header& header, const frame_context& context,
-                      const unsigned char* payload, bool borrow = false) {
+TETHER_ALWAYS_INLINE error encode_frame_to(Sink& sink, const frame_header& header, const frame_context& context,
+                                           const unsigned char* payload, bool borrow = false) {
   const error broken = check_frame_header(header, context);
   if (TETHER_UNLIKELY(broken != error{})) return broken;
   if (borrow && header.masked) return error::masked_frame;  // a borrowed payload cannot be masked in place

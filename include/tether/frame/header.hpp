@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../config.hpp"
 #include "mask.hpp"
 
 namespace tether {
@@ -70,7 +71,7 @@ constexpr std::size_t encoded_header_size(std::uint64_t payload_length, bool mas
 // of bytes MUST be used"). out must have room for max_frame_header_size bytes.
 // A payload_length with the top bit set cannot be encoded and is clamped off by
 // the caller (the encoder refuses it); here it is written as given.
-inline std::size_t encode_frame_header(const frame_header& header, unsigned char* out) noexcept {
+TETHER_ALWAYS_INLINE std::size_t encode_frame_header(const frame_header& header, unsigned char* out) noexcept {
   out[0] = static_cast<unsigned char>((header.fin ? 0x80 : 0) | ((header.rsv & 0x7) << 4) |
                                       static_cast<std::uint8_t>(header.op));
   const unsigned char mask_bit = header.masked ? 0x80 : 0;

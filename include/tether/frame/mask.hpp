@@ -60,10 +60,28 @@ TETHER_ALWAYS_INLINE std::size_t apply_mask(unsigned char* data, std::size_t siz
   return (phase + size) & 3;
 }
 
+namespace detail {
+
+// memcpy, with the short copies of small frames done inline (two overlapping
+// loads and stores) instead of a library call.
+TETHER_ALWAYS_INLINE void copy_bytes(unsigned char* dst, const unsigned char* src, std::size_t size) noexcept {
+  if (size >= 8 && size <= 16) {
+    std::uint64_t head, tail;
+    std::memcpy(&head, src, 8);
+    std::memcpy(&tail, src + size - 8, 8);
+    std::memcpy(dst, &head, 8);
+    std::memcpy(dst + size - 8, &tail, 8);
+  } else if (size != 0) {
+    std::memcpy(dst, src, size);
+  }
+}
+
+}  // namespace detail
+
 // Copies src to dst masked, for producers that must not touch the source.
-inline std::size_t copy_masked(unsigned char* dst, const unsigned char* src, std::size_t size, const masking_key& key,
-                               std::size_t phase) noexcept {
-  if (size != 0) std::memcpy(dst, src, size);
+TETHER_ALWAYS_INLINE std::size_t copy_masked(unsigned char* dst, const unsigned char* src, std::size_t size,
+                                             const masking_key& key, std::size_t phase) noexcept {
+  detail::copy_bytes(dst, src, size);
   return apply_mask(dst, size, key, phase);
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include "../config.hpp"
 #include "../error.hpp"
 #include "../role.hpp"
 #include "header.hpp"
@@ -27,7 +28,10 @@ struct frame_context {
 };
 
 // The first rule the header breaks, or error{} when it breaks none.
-constexpr error check_frame_header(const frame_header& header, const frame_context& context) noexcept {
+// Inlined everywhere: where the caller knows some fields (the decoder's fast
+// path knows FIN, RSV and the opcode), the compiler drops those checks.
+TETHER_ALWAYS_INLINE constexpr error check_frame_header(const frame_header& header,
+                                                        const frame_context& context) noexcept {
   // §5.2: opcodes 0x3-0x7 and 0xB-0xF are reserved.
   if (is_reserved_opcode(static_cast<std::uint8_t>(header.op))) return error::reserved_opcode;
   // §5.2: "the most significant bit MUST be 0" in a 64-bit length.

@@ -1,0 +1,124 @@
+// The chat's room: every open client, the one broadcast() that fans a chat
+// message out to them, and the per-client backpressure rule.
+#ifndef TETHER_EXAMPLES_CHAT_SERVER_CHAT_ROOM_HPP
+#define TETHER_EXAMPLES_CHAT_SERVER_CHAT_ROOM_HPP
+
+#include <tether/connection.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../common/net.hpp"
+#include "../common/tls_stream.hpp"
+#include "http_front.hpp"
+
+namespace chat {
+
+using steady_clock = std::chrono::steady_clock;
+
+// A client that lets this much output pile up (it stopped reading) gets no
+// more chat messages until it drains half of it; one that stays stuck for
+// slow_client_timeout is disconnected. Memory per client stays bounded by
+// this plus the socket buffers, whatever the others say.
+inline constexpr std::size_t slow_client_backlog = 1024 * 1024;
+inline constexpr std::chrono::seconds slow_client_timeout{5};
+
+struct client {
+  client(int socket, std::string address, steady_clock::time_point now)
+      : fd(socket), peer(std::move(address)), accepted_at(now) {}
+
+  int fd;
+  std::string peer;  // "address:port", for the log
+  steady_clock::time_point accepted_at;
+
+  // Before the handshake: the request head, read by http_front.
+  std::unique_ptr<http_front> front = std::make_unique<http_front>();
+  std::string head;
+  example::byte_queue http_answer;  // a plain HTTP answer (then the connection closes)
+  bool answered = false;
+
+  // wss://: TLS records in and out (nullptr for plain ws://).
+  std::unique_ptr<example::tls_stream> tls;
+  example::byte_queue tls_records;
+
+  // After the handshake.
+  std::optional<tether::connection> ws;
+  tether::message_assembler messages;
+  std::size_t room_slot = 0;
+  bool in_room = false;
+
+  // Backpressure: since when this client could not take messages, how many it missed.
+  std::optional<steady_clock::time_point> slow_since;
+  std::size_t dropped = 0;
+
+  bool close_logged = false;
+  bool dead = false;   // to be closed at the end of this loop pass
+  bool dirty = false;  // has new output or state: visit at the end of this loop pass
+  std::uint32_t interest = 0;
+};
+
+class room {
+ public:
+  std::size_t size() const noexcept { return members_.size(); }
+
+  void join(client& c) {
+    if (c.in_room) return;
+    c.room_slot = members_.size();
+    c.in_room = true;
+    members_.push_back(&c);
+  }
+  void leave(client& c) {
+    if (!c.in_room) return;
+    members_[c.room_slot] = members_.back();
+    members_[c.room_slot]->room_slot = c.room_slot;
+    members_.pop_back();
+    c.in_room = false;
+  }
+
+  // Queues `payload` for one client, unless it is too far behind.
+  template <class MarkDirty>
+  static void send_to(client& c, const std::string& payload, steady_clock::time_point now, MarkDirty&& mark_dirty) {
+    if (c.ws->queued_output() + payload.size() > slow_client_backlog) {
+      if (!c.slow_since) {
+        c.slow_since = now;
+        std::printf("slow fd=%d: %zu bytes queued, dropping its messages\n", c.fd, c.ws->queued_output());
+      }
+      ++c.dropped;
+      return;
+    }
+    if (const std::error_code ec = c.ws->send_text(payload)) {
+      ++c.dropped;
+      std::printf("send fd=%d refused: %s\n", c.fd, ec.message().c_str());
+      return;
+    }
+    mark_dirty(c);
+  }
+
+  // The fan-out: one chat message to every open client. One send per client
+  // today (each connection copies the payload into its queue); this is the
+  // one place to change when tether can share one payload between clients.
+  template <class MarkDirty>
+  void broadcast(const std::string& payload, steady_clock::time_point now, MarkDirty&& mark_dirty) {
+    for (client* c : members_) send_to(*c, payload, now, mark_dirty);
+  }
+
+  // A client that drained half its backlog gets messages again.
+  static void note_drained(client& c) {
+    if (!c.slow_since || c.ws->queued_output() > slow_client_backlog / 2) return;
+    std::printf("slow fd=%d: caught up after missing %zu messages\n", c.fd, c.dropped);
+    c.slow_since.reset();
+    c.dropped = 0;
+  }
+
+ private:
+  std::vector<client*> members_;
+};
+
+}  // namespace chat
+
+#endif

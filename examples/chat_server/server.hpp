@@ -1,0 +1,518 @@
+// chat_server's event loop: single-threaded epoll over the listening socket,
+// the clients and (with --redis) the two Redis connections. tether does the
+// WebSocket protocol, OpenSSL (memory BIOs) the TLS, nlohmann/json the
+// messages, hiredis's reader the Redis replies; this file moves bytes.
+#ifndef TETHER_EXAMPLES_CHAT_SERVER_SERVER_HPP
+#define TETHER_EXAMPLES_CHAT_SERVER_SERVER_HPP
+
+#include <tether/connection.hpp>
+
+#include <signal.h>
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../common/net.hpp"
+#include "../common/redis_bus.hpp"
+#include "../common/tether_io.hpp"
+#include "../common/tls_stream.hpp"
+#include "chat_messages.hpp"
+#include "chat_room.hpp"
+#include "options.hpp"
+
+namespace chat {
+
+// A browser needs the request head in this long, or the connection is closed.
+inline constexpr std::chrono::seconds request_timeout{10};
+// How much of a request is kept before its head is complete.
+inline constexpr std::size_t max_request_bytes = 64 * 1024;
+// How long a shutdown waits for clients to answer its 1001 close.
+inline constexpr std::chrono::seconds shutdown_grace{3};
+// Timers (tether's keep-alive and close timeouts, request and slow-client
+// timeouts) need no finer grain than this.
+inline constexpr std::chrono::milliseconds timer_grain{100};
+
+class server {
+ public:
+  server(const server_options& options, SSL_CTX* tls) : options_(options), tls_(tls) {
+    connection_options_.max_message_size = connection_options_.max_frame_size = options.max_message_size;
+    // The room's backpressure rule acts first; this is only the hard cap.
+    connection_options_.max_queued_output = 4 * slow_client_backlog + 2 * options.max_message_size;
+    std::random_device device;
+    char id[17];
+    std::snprintf(id, sizeof id, "%08x%08x", device(), device());
+    instance_id_ = id;
+  }
+  ~server() {
+    for (auto& entry : clients_) ::close(entry.first);
+    if (listener_ >= 0) ::close(listener_);
+    if (epoll_ >= 0) ::close(epoll_);
+  }
+
+  // Listens, connects to Redis (in the background), prints the URL.
+  bool start(std::string& error) {
+    example::address where;
+    if (!example::resolve(options_.host, options_.port, where, error)) return false;
+    listener_ = example::listen_tcp(where);
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    if (listener_ < 0 || epoll_ < 0 || !watch(listener_, EPOLLIN)) {
+      error = std::strerror(errno);
+      return false;
+    }
+    if (!options_.redis_url.empty() && !start_redis(error)) return false;
+    sockaddr_storage bound{};
+    socklen_t size = sizeof bound;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&bound), &size);
+    const auto port = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);  // same offset for IPv6
+    const bool v6 = options_.host.find(':') != std::string::npos;
+    std::printf("listening on %s://%s%s%s:%u/\n", tls_ != nullptr ? "https" : "http", v6 ? "[" : "",
+                options_.host.c_str(), v6 ? "]" : "", port);
+    std::fflush(stdout);
+    return true;
+  }
+
+  // Runs until `stop` is set (SIGINT/SIGTERM), then closes every client with 1001.
+  void run(const volatile sig_atomic_t& stop) {
+    std::optional<steady_clock::time_point> stop_deadline;
+    epoll_event events[256];
+    auto next_timers = steady_clock::now();
+    for (;;) {
+      if (stop && !stop_deadline) stop_deadline = begin_shutdown();
+      if (stop_deadline && (clients_.empty() || steady_clock::now() > *stop_deadline)) break;
+      const int ready = epoll_wait(epoll_, events, 256, wait_milliseconds(next_timers));
+      if (ready < 0 && errno != EINTR) break;
+      now_ = steady_clock::now();
+      for (int i = 0; i < ready; ++i) dispatch(events[i].data.fd, events[i].events);
+      if (now_ >= next_timers) {
+        next_timers = now_ + timer_grain;
+        run_timers();
+      }
+      visit_dirty();
+    }
+    std::printf("stopped\n");
+    std::fflush(stdout);
+  }
+
+ private:
+  // ---- the loop ---------------------------------------------------------
+
+  int wait_milliseconds(steady_clock::time_point next_timers) const {
+    auto until = next_timers;
+    if (bus_) until = std::min(until, bus_->next_deadline());
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - steady_clock::now()).count();
+    return wait < 0 ? 0 : static_cast<int>(wait) + 1;
+  }
+
+  void dispatch(int fd, std::uint32_t events) {
+    if (fd == listener_) return accept_clients();
+    if (bus_ && bus_->owns(fd)) return bus_->on_events(fd, events, now_);
+    const auto found = clients_.find(fd);
+    if (found == clients_.end()) return;
+    client& c = *found->second;
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) read_from(c);
+    mark_dirty(c);  // EPOLLOUT, or what reading queued
+  }
+
+  bool watch(int fd, std::uint32_t events, int op = EPOLL_CTL_ADD) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    return epoll_ctl(epoll_, op, fd, &ev) == 0;
+  }
+
+  void mark_dirty(client& c) {
+    if (c.dirty) return;
+    c.dirty = true;
+    dirty_.push_back(c.fd);
+  }
+
+  // Every client touched in this pass: write what it has, close it when its
+  // connection says so, and watch for what it waits for.
+  void visit_dirty() {
+    for (std::size_t i = 0; i < dirty_.size(); ++i) {
+      const auto found = clients_.find(dirty_[i]);
+      if (found == clients_.end()) continue;
+      client& c = *found->second;
+      c.dirty = false;
+      if (c.dead || !flush(c) || finished(c)) {
+        drop(c);
+        continue;
+      }
+      const bool waits_for_socket = c.tls ? !c.tls_records.empty() : (!c.http_answer.empty() || has_ws_output(c));
+      const std::uint32_t interest = EPOLLIN | EPOLLRDHUP | (waits_for_socket ? EPOLLOUT : 0u);
+      if (interest != c.interest) {
+        c.interest = interest;
+        if (!watch(c.fd, interest, EPOLL_CTL_MOD)) drop(c);
+      }
+    }
+    dirty_.clear();
+  }
+
+  // ---- accepting --------------------------------------------------------
+
+  void accept_clients() {
+    for (int round = 0; round < 1024; ++round) {
+      sockaddr_storage from{};
+      socklen_t size = sizeof from;
+      const int fd = accept4(listener_, reinterpret_cast<sockaddr*>(&from), &size, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE) {
+          // Out of descriptors: stop accepting for a moment instead of spinning.
+          std::printf("accept: %s; pausing accepts\n", std::strerror(errno));
+          watch(listener_, 0, EPOLL_CTL_MOD);
+          accept_paused_ = true;
+        }
+        return;
+      }
+      const int yes = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+      auto c = std::make_unique<client>(fd, describe(from), now_);
+      if (tls_ != nullptr) c->tls = std::make_unique<example::tls_stream>(tls_, example::tls_role::server);
+      c->interest = EPOLLIN | EPOLLRDHUP;
+      if (!watch(fd, c->interest)) {
+        ::close(fd);
+        continue;
+      }
+      std::printf("connect fd=%d peer=%s\n", fd, c->peer.c_str());
+      clients_.emplace(fd, std::move(c));
+    }
+  }
+
+  static std::string describe(const sockaddr_storage& from) {
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (from.ss_family == AF_INET6) {
+      const auto& a = reinterpret_cast<const sockaddr_in6&>(from);
+      inet_ntop(AF_INET6, &a.sin6_addr, host, sizeof host);
+      return "[" + std::string(host) + "]:" + std::to_string(ntohs(a.sin6_port));
+    }
+    const auto& a = reinterpret_cast<const sockaddr_in&>(from);
+    inet_ntop(AF_INET, &a.sin_addr, host, sizeof host);
+    return std::string(host) + ":" + std::to_string(ntohs(a.sin_port));
+  }
+
+  // ---- reading ----------------------------------------------------------
+
+  void read_from(client& c) {
+    static unsigned char buffer[256 * 1024];
+    // A bounded number of reads per wakeup keeps one fast sender from
+    // starving the others (epoll reports the socket again).
+    for (int round = 0; round < 8 && !c.dead; ++round) {
+      const ssize_t n = example::receive_bytes(c.fd, buffer, sizeof buffer);
+      if (n == -2) return;
+      if (n <= 0) return end_of_stream(c);
+      if (!c.tls) {
+        received(c, buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      c.tls->put_ciphertext(buffer, static_cast<std::size_t>(n));
+      decrypt(c);
+    }
+  }
+
+  void decrypt(client& c) {
+    static unsigned char plain[64 * 1024];
+    for (;;) {
+      example::tls_stream::status status{};
+      const std::size_t n = c.tls->read(plain, sizeof plain, status);
+      if (status == example::tls_stream::status::ok) {
+        received(c, plain, n);
+        if (c.dead) return;
+        continue;
+      }
+      if (status == example::tls_stream::status::closed) return end_of_stream(c);
+      if (status == example::tls_stream::status::failed) {
+        std::printf("tls fd=%d failed: %s\n", c.fd, c.tls->error().c_str());
+        c.dead = true;
+      }
+      return;
+    }
+  }
+
+  void end_of_stream(client& c) {
+    if (!c.ws) {
+      c.dead = true;
+      return;
+    }
+    c.ws->receive_eof();
+    handle_events(c);
+    c.dead = true;  // nothing more can be read; what is queued cannot be answered
+  }
+
+  // Plaintext from the client: the request head first, then WebSocket frames.
+  void received(client& c, unsigned char* data, std::size_t size) {
+    if (c.ws) {
+      c.ws->receive(static_cast<void*>(data), size);  // unmasked in place; drained right below
+      return handle_events(c);
+    }
+    if (c.answered) return;  // the rest of a plain HTTP request is not read
+    if (c.head.size() + size > max_request_bytes) {
+      c.dead = true;
+      return;
+    }
+    c.head.append(reinterpret_cast<const char*>(data), size);
+    std::string answer;
+    int status = 0;
+    switch (c.front->feed(c.head, answer, status)) {
+      case head_verdict::need_more:
+        return;
+      case head_verdict::answered:
+        std::printf("http fd=%d status=%d\n", c.fd, status);
+        c.http_answer.append(answer);
+        c.answered = true;
+        c.front.reset();
+        return;
+      case head_verdict::websocket:
+        c.front.reset();
+        c.ws.emplace(tether::role::server, connection_options_);
+        c.ws->tick(now_);
+        c.messages = tether::message_assembler(options_.max_message_size);
+        // The head (and anything after it) goes to the connection, which checks it by RFC 6455 §4.2.1.
+        c.ws->receive(static_cast<void*>(c.head.data()), c.head.size());
+        handle_events(c);
+        std::string().swap(c.head);
+        return;
+    }
+  }
+
+  // ---- WebSocket events -------------------------------------------------
+
+  void handle_events(client& c) {
+    for (tether::event e = c.ws->next_event(); e; e = c.ws->next_event()) {
+      switch (e.type) {
+        case tether::event_type::upgrade_request:
+          decide(c);
+          break;
+        case tether::event_type::open:
+          joined(c);
+          break;
+        case tether::event_type::data:
+          if (c.messages.add(e)) on_message(c, c.messages.type(), c.messages.view());
+          break;
+        case tether::event_type::close:
+          log_close(c, static_cast<int>(e.code), e.text());
+          room_.leave(c);
+          break;
+        case tether::event_type::failure: {
+          const std::error_code ec = example::error_of(e);
+          log_close(c, static_cast<int>(e.code), ec.message());
+          room_.leave(c);
+          break;
+        }
+        default:  // pings are answered by the connection; a server gets no rejected
+          break;
+      }
+    }
+    mark_dirty(c);
+  }
+
+  // The upgrade request: route, check Origin, pick the subprotocol.
+  void decide(client& c) {
+    const auto* request = c.ws->request();
+    int refuse = 0;
+    bool offers_any = false;
+    request->for_each_subprotocol([&](std::string_view) { offers_any = true; });
+    if (target_path(request->target()) != "/chat") {
+      refuse = 404;
+    } else if (!origin_allowed(request->origin, request->host)) {
+      refuse = 403;
+    } else if (offers_any && !request->offers_subprotocol("chat")) {
+      refuse = 400;  // a browser fails a 101 that selects none of what it offered
+    }
+    const std::string origin(request->origin);
+    if (refuse != 0) {
+      std::printf("refused fd=%d status=%d origin=%s\n", c.fd, refuse, origin.c_str());
+      if (const std::error_code ec = c.ws->reject(refuse)) fail(c, "reject", ec);
+      return;
+    }
+    tether::accept_options accept;
+    if (offers_any) accept.subprotocol = "chat";  // RFC 6455 §4.2.2: one of the offered names
+    if (const std::error_code ec = c.ws->accept(accept)) return fail(c, "accept", ec);
+    std::printf("open fd=%d peer=%s origin=%s subprotocol=%s\n", c.fd, c.peer.c_str(), origin.c_str(),
+                offers_any ? "chat" : "-");
+    joined(c);
+  }
+
+  // RFC 6455 §10.2: a browser names the page's origin; only allowed ones get in.
+  bool origin_allowed(std::string_view origin, std::string_view host) const {
+    if (origin.empty()) return true;  // not a browser: Origin protects browsers' users only
+    if (options_.allowed_origins.empty()) {
+      const std::string_view scheme = tls_ != nullptr ? "https://" : "http://";
+      return origin.substr(0, scheme.size()) == scheme && origin.substr(scheme.size()) == host;
+    }
+    return std::any_of(options_.allowed_origins.begin(), options_.allowed_origins.end(),
+                       [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
+  }
+
+  // Open (after accept, or on an open event once tether reports one): welcome, and into the room.
+  void joined(client& c) {
+    if (c.in_room || !c.ws->is_open()) return;
+    room_.join(c);
+    room::send_to(c, system_message("Welcome!"), now_, [this](client& d) { mark_dirty(d); });
+  }
+
+  void on_message(client& c, tether::opcode type, std::string_view payload) {
+    auto mark = [this](client& d) { mark_dirty(d); };
+    if (type != tether::opcode::text) {
+      room::send_to(c, system_message("messages are JSON text", "binary_message"), now_, mark);
+      return;
+    }
+    const parsed_message message = parse_client_message(payload);
+    if (!message.problem.empty()) {
+      room::send_to(c, system_message("not a chat message", message.problem), now_, mark);
+      return;
+    }
+    room_.broadcast(message.wire, now_, mark);
+    if (bus_ && !bus_->publish(instance_id_ + " " + message.wire)) {
+      std::printf("redis: not connected, message stays on this instance\n");
+    }
+  }
+
+  // From Redis: "<instance id> <message>". Our own come back too and were
+  // delivered here already (at once, so this instance's chat works while
+  // Redis is down): skip them.
+  void on_bus_message(std::string_view envelope) {
+    const auto space = envelope.find(' ');
+    if (space == std::string_view::npos || envelope.substr(0, space) == instance_id_) return;
+    room_.broadcast(std::string(envelope.substr(space + 1)), now_, [this](client& d) { mark_dirty(d); });
+  }
+
+  void fail(client& c, const char* what, std::error_code ec) {
+    std::printf("%s fd=%d failed: %s\n", what, c.fd, ec.message().c_str());
+    c.dead = true;
+  }
+
+  void log_close(client& c, int code, std::string_view why) {
+    if (c.close_logged) return;
+    c.close_logged = true;
+    std::printf("close fd=%d peer=%s code=%d reason=%.*s\n", c.fd, c.peer.c_str(), code, static_cast<int>(why.size()),
+                why.data());
+  }
+
+  // ---- writing and closing ----------------------------------------------
+
+  static bool has_ws_output(const client& c) { return c.ws && c.ws->has_output(); }
+
+  bool flush(client& c) {
+    if (c.tls) {
+      while (!c.http_answer.empty() && c.tls_records.size() < slow_client_backlog) {
+        const std::size_t taken = c.tls->write(c.http_answer.data(), c.http_answer.size());
+        if (taken == 0) break;
+        c.http_answer.consume(taken);
+      }
+      if (c.ws && !example::encrypt_output(*c.ws, *c.tls, c.tls_records, slow_client_backlog)) return false;
+      c.tls->take_ciphertext(c.tls_records);
+      if (c.tls->failed() || !example::flush_queue(c.fd, c.tls_records)) return false;
+    } else if (!example::flush_queue(c.fd, c.http_answer) || (c.ws && !example::send_output(c.fd, *c.ws))) {
+      return false;
+    }
+    if (c.ws && c.slow_since) room::note_drained(c);
+    return true;
+  }
+
+  // Everything is written and nothing more will be: a plain HTTP answer, or
+  // the connection's say (RFC 6455 §7.1.1: the server closes TCP first).
+  static bool finished(const client& c) {
+    if (c.tls && !c.tls_records.empty()) return false;
+    if (c.answered) return c.http_answer.empty();
+    return c.ws && c.ws->should_close_transport();
+  }
+
+  void drop(client& c) {
+    if (c.ws && !c.close_logged) log_close(c, 1006, "transport closed without a close frame");
+    if (c.tls && !c.dead) {
+      c.tls->shutdown();  // close_notify, best effort
+      c.tls->take_ciphertext(c.tls_records);
+      example::flush_queue(c.fd, c.tls_records);
+    }
+    room_.leave(c);
+    ::close(c.fd);  // also removes it from the epoll set
+    clients_.erase(c.fd);
+  }
+
+  // ---- timers -----------------------------------------------------------
+
+  void run_timers() {
+    if (bus_) bus_->tick(now_);
+    if (accept_paused_) {
+      accept_paused_ = false;
+      watch(listener_, EPOLLIN, EPOLL_CTL_MOD);
+    }
+    for (auto& entry : clients_) {
+      client& c = *entry.second;
+      if (!c.ws) {
+        if (now_ - c.accepted_at > request_timeout) c.dead = true, mark_dirty(c);
+        continue;
+      }
+      if (const auto deadline = c.ws->next_deadline(); deadline && *deadline <= now_) {
+        c.ws->tick(now_);
+        handle_events(c);
+      }
+      if (c.slow_since && now_ - *c.slow_since > slow_client_timeout) {
+        std::printf("slow fd=%d: disconnected after missing %zu messages\n", c.fd, c.dropped);
+        log_close(c, 1006, "slow consumer disconnected");
+        c.dead = true;
+        mark_dirty(c);
+      }
+    }
+  }
+
+  // ---- shutdown ---------------------------------------------------------
+
+  steady_clock::time_point begin_shutdown() {
+    std::printf("shutting down: closing %zu clients with 1001\n", clients_.size());
+    ::close(listener_);
+    listener_ = -1;
+    for (auto& entry : clients_) {
+      client& c = *entry.second;
+      if (c.ws && c.ws->is_open()) {
+        if (const std::error_code ec = c.ws->close(tether::close_code::going_away, "server shutting down")) {
+          fail(c, "close", ec);
+        }
+      } else if (!c.answered) {
+        c.dead = true;
+      }
+      mark_dirty(c);
+    }
+    visit_dirty();
+    return steady_clock::now() + shutdown_grace;
+  }
+
+  bool start_redis(std::string& error) {
+    example::redis_url url;
+    example::address where;
+    if (!example::parse_redis_url(options_.redis_url, url)) {
+      error = "bad Redis URL " + options_.redis_url;
+      return false;
+    }
+    if (!example::resolve(url.host, url.port, where, error)) return false;
+    bus_ = std::make_unique<example::redis_bus>(epoll_, where, url, "tether:chat",
+                                                [this](std::string_view m) { on_bus_message(m); });
+    std::printf("redis: instance %s uses %s (channel tether:chat)\n", instance_id_.c_str(), options_.redis_url.c_str());
+    bus_->start(steady_clock::now());
+    return true;
+  }
+
+  server_options options_;
+  SSL_CTX* tls_;
+  tether::connection_options connection_options_;
+  std::string instance_id_;
+  int listener_ = -1;
+  int epoll_ = -1;
+  bool accept_paused_ = false;
+  steady_clock::time_point now_ = steady_clock::now();
+  std::unordered_map<int, std::unique_ptr<client>> clients_;
+  std::vector<int> dirty_;
+  room room_;
+  std::unique_ptr<example::redis_bus> bus_;
+};
+
+}  // namespace chat
+
+#endif

@@ -5,6 +5,7 @@
 
 #include <tether/connection.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -21,11 +22,11 @@ namespace chat {
 
 using steady_clock = std::chrono::steady_clock;
 
-// A client that lets this much output pile up (it stopped reading) gets no
-// more chat messages until it drains half of it; one that stays stuck for
-// slow_client_timeout is disconnected. Memory per client stays bounded by
-// this plus the socket buffers, whatever the others say.
-inline constexpr std::size_t slow_client_backlog = 1024 * 1024;
+// A client that lets its backlog of output pile up past the room's limit (it
+// stopped reading) gets no more chat messages until it drains half of it; one
+// that stays stuck for slow_client_timeout is disconnected. Memory per client
+// stays bounded by the limit plus the socket buffers, whatever the others say.
+inline constexpr std::size_t default_backlog_limit = 4 * 1024 * 1024;
 inline constexpr std::chrono::seconds slow_client_timeout{5};
 
 struct client {
@@ -56,6 +57,12 @@ struct client {
   std::optional<steady_clock::time_point> slow_since;
   std::size_t dropped = 0;
 
+  // Closing: our side is shut down (FIN sent) and what still arrives is read
+  // and dropped, so the peer reads our last bytes (an HTTP answer, a close
+  // frame) before it could see a reset for unread data.
+  bool lingering = false;
+  steady_clock::time_point linger_until{};
+
   bool close_logged = false;
   bool dead = false;   // to be closed at the end of this loop pass
   bool dirty = false;  // has new output or state: visit at the end of this loop pass
@@ -64,7 +71,12 @@ struct client {
 
 class room {
  public:
+  // The limit holds at least two of the largest messages.
+  explicit room(std::size_t max_message_size)
+      : backlog_limit_(std::max(default_backlog_limit, 2 * max_message_size)) {}
+
   std::size_t size() const noexcept { return members_.size(); }
+  std::size_t backlog_limit() const noexcept { return backlog_limit_; }
 
   void join(client& c) {
     if (c.in_room) return;
@@ -82,8 +94,8 @@ class room {
 
   // Queues `payload` for one client, unless it is too far behind.
   template <class MarkDirty>
-  static void send_to(client& c, const std::string& payload, steady_clock::time_point now, MarkDirty&& mark_dirty) {
-    if (c.ws->queued_output() + payload.size() > slow_client_backlog) {
+  void send_to(client& c, const std::string& payload, steady_clock::time_point now, MarkDirty&& mark_dirty) const {
+    if (c.ws->queued_output() + payload.size() > backlog_limit_) {
       if (!c.slow_since) {
         c.slow_since = now;
         std::printf("slow fd=%d: %zu bytes queued, dropping its messages\n", c.fd, c.ws->queued_output());
@@ -108,14 +120,15 @@ class room {
   }
 
   // A client that drained half its backlog gets messages again.
-  static void note_drained(client& c) {
-    if (!c.slow_since || c.ws->queued_output() > slow_client_backlog / 2) return;
+  void note_drained(client& c) const {
+    if (!c.slow_since || c.ws->queued_output() > backlog_limit_ / 2) return;
     std::printf("slow fd=%d: caught up after missing %zu messages\n", c.fd, c.dropped);
     c.slow_since.reset();
     c.dropped = 0;
   }
 
  private:
+  std::size_t backlog_limit_;
   std::vector<client*> members_;
 };
 

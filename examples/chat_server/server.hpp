@@ -33,6 +33,11 @@ namespace chat {
 inline constexpr std::chrono::seconds request_timeout{10};
 // How much of a request is kept before its head is complete.
 inline constexpr std::size_t max_request_bytes = 64 * 1024;
+// TLS records waiting for the socket; the backlog itself stays in tether's
+// queue, where the room's backpressure rule sees it.
+inline constexpr std::size_t tls_record_limit = 256 * 1024;
+// How long a closed connection's input is still read (see client::lingering).
+inline constexpr std::chrono::seconds linger_time{2};
 // How long a shutdown waits for clients to answer its 1001 close.
 inline constexpr std::chrono::seconds shutdown_grace{3};
 // Timers (tether's keep-alive and close timeouts, request and slow-client
@@ -41,10 +46,11 @@ inline constexpr std::chrono::milliseconds timer_grain{100};
 
 class server {
  public:
-  server(const server_options& options, SSL_CTX* tls) : options_(options), tls_(tls) {
+  server(const server_options& options, SSL_CTX* tls)
+      : options_(options), tls_(tls), room_(static_cast<std::size_t>(options.max_message_size)) {
     connection_options_.max_message_size = connection_options_.max_frame_size = options.max_message_size;
     // The room's backpressure rule acts first; this is only the hard cap.
-    connection_options_.max_queued_output = 4 * slow_client_backlog + 2 * options.max_message_size;
+    connection_options_.max_queued_output = 2 * room_.backlog_limit();
     std::random_device device;
     char id[17];
     std::snprintf(id, sizeof id, "%08x%08x", device(), device());
@@ -127,6 +133,11 @@ class server {
     return epoll_ctl(epoll_, op, fd, &ev) == 0;
   }
 
+  void close_soon(client& c) {
+    c.dead = true;
+    mark_dirty(c);
+  }
+
   void mark_dirty(client& c) {
     if (c.dirty) return;
     c.dirty = true;
@@ -141,12 +152,13 @@ class server {
       if (found == clients_.end()) continue;
       client& c = *found->second;
       c.dirty = false;
-      if (c.dead || !flush(c) || finished(c)) {
+      if (c.dead || (!c.lingering && !flush(c))) {
         drop(c);
         continue;
       }
+      if (!c.lingering && finished(c)) start_lingering(c);
       const bool waits_for_socket = c.tls ? !c.tls_records.empty() : (!c.http_answer.empty() || has_ws_output(c));
-      const std::uint32_t interest = EPOLLIN | EPOLLRDHUP | (waits_for_socket ? EPOLLOUT : 0u);
+      const std::uint32_t interest = EPOLLIN | EPOLLRDHUP | (waits_for_socket && !c.lingering ? EPOLLOUT : 0u);
       if (interest != c.interest) {
         c.interest = interest;
         if (!watch(c.fd, interest, EPOLL_CTL_MOD)) drop(c);
@@ -201,6 +213,13 @@ class server {
 
   void read_from(client& c) {
     static unsigned char buffer[256 * 1024];
+    if (c.lingering) {
+      ssize_t n = 0;
+      while ((n = example::receive_bytes(c.fd, buffer, sizeof buffer)) > 0) {
+      }
+      if (n != -2) c.dead = true;  // the peer closed too (or the socket failed)
+      return;
+    }
     // A bounded number of reads per wakeup keeps one fast sender from
     // starving the others (epoll reports the socket again).
     for (int round = 0; round < 8 && !c.dead; ++round) {
@@ -354,18 +373,18 @@ class server {
   void joined(client& c) {
     if (c.in_room || !c.ws->is_open()) return;
     room_.join(c);
-    room::send_to(c, system_message("Welcome!"), now_, [this](client& d) { mark_dirty(d); });
+    room_.send_to(c, system_message("Welcome!"), now_, [this](client& d) { mark_dirty(d); });
   }
 
   void on_message(client& c, tether::opcode type, std::string_view payload) {
     auto mark = [this](client& d) { mark_dirty(d); };
     if (type != tether::opcode::text) {
-      room::send_to(c, system_message("messages are JSON text", "binary_message"), now_, mark);
+      room_.send_to(c, system_message("messages are JSON text", "binary_message"), now_, mark);
       return;
     }
     const parsed_message message = parse_client_message(payload);
     if (!message.problem.empty()) {
-      room::send_to(c, system_message("not a chat message", message.problem), now_, mark);
+      room_.send_to(c, system_message("not a chat message", message.problem), now_, mark);
       return;
     }
     room_.broadcast(message.wire, now_, mark);
@@ -401,18 +420,18 @@ class server {
 
   bool flush(client& c) {
     if (c.tls) {
-      while (!c.http_answer.empty() && c.tls_records.size() < slow_client_backlog) {
+      while (!c.http_answer.empty() && c.tls_records.size() < tls_record_limit) {
         const std::size_t taken = c.tls->write(c.http_answer.data(), c.http_answer.size());
         if (taken == 0) break;
         c.http_answer.consume(taken);
       }
-      if (c.ws && !example::encrypt_output(*c.ws, *c.tls, c.tls_records, slow_client_backlog)) return false;
+      if (c.ws && !example::encrypt_output(*c.ws, *c.tls, c.tls_records, tls_record_limit)) return false;
       c.tls->take_ciphertext(c.tls_records);
       if (c.tls->failed() || !example::flush_queue(c.fd, c.tls_records)) return false;
     } else if (!example::flush_queue(c.fd, c.http_answer) || (c.ws && !example::send_output(c.fd, *c.ws))) {
       return false;
     }
-    if (c.ws && c.slow_since) room::note_drained(c);
+    if (c.ws && c.slow_since) room_.note_drained(c);
     return true;
   }
 
@@ -424,13 +443,19 @@ class server {
     return c.ws && c.ws->should_close_transport();
   }
 
-  void drop(client& c) {
-    if (c.ws && !c.close_logged) log_close(c, 1006, "transport closed without a close frame");
-    if (c.tls && !c.dead) {
+  void start_lingering(client& c) {
+    if (c.tls) {
       c.tls->shutdown();  // close_notify, best effort
       c.tls->take_ciphertext(c.tls_records);
       example::flush_queue(c.fd, c.tls_records);
     }
+    ::shutdown(c.fd, SHUT_WR);
+    c.lingering = true;
+    c.linger_until = now_ + linger_time;
+  }
+
+  void drop(client& c) {
+    if (c.ws && !c.close_logged) log_close(c, 1006, "transport closed without a close frame");
     room_.leave(c);
     ::close(c.fd);  // also removes it from the epoll set
     clients_.erase(c.fd);
@@ -446,8 +471,12 @@ class server {
     }
     for (auto& entry : clients_) {
       client& c = *entry.second;
+      if (c.lingering) {
+        if (now_ > c.linger_until) close_soon(c);
+        continue;
+      }
       if (!c.ws) {
-        if (now_ - c.accepted_at > request_timeout) c.dead = true, mark_dirty(c);
+        if (now_ - c.accepted_at > request_timeout) close_soon(c);
         continue;
       }
       if (const auto deadline = c.ws->next_deadline(); deadline && *deadline <= now_) {
@@ -457,8 +486,7 @@ class server {
       if (c.slow_since && now_ - *c.slow_since > slow_client_timeout) {
         std::printf("slow fd=%d: disconnected after missing %zu messages\n", c.fd, c.dropped);
         log_close(c, 1006, "slow consumer disconnected");
-        c.dead = true;
-        mark_dirty(c);
+        close_soon(c);
       }
     }
   }
@@ -501,6 +529,7 @@ class server {
 
   server_options options_;
   SSL_CTX* tls_;
+  room room_;
   tether::connection_options connection_options_;
   std::string instance_id_;
   int listener_ = -1;
@@ -509,7 +538,6 @@ class server {
   steady_clock::time_point now_ = steady_clock::now();
   std::unordered_map<int, std::unique_ptr<client>> clients_;
   std::vector<int> dirty_;
-  room room_;
   std::unique_ptr<example::redis_bus> bus_;
 };
 

@@ -24,9 +24,9 @@ inline std::string iso8601_now() {
   const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  char text[40];
+  const std::size_t date = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(text + date, sizeof text - date, ".%03dZ", static_cast<int>(millis));
   return text;
 }
 
@@ -46,7 +46,7 @@ inline std::string system_message(std::string_view text, std::string_view proble
 
 // What a client sent, once checked.
 struct parsed_message {
-  std::string wire;           // the chat message to broadcast, when problem is empty
+  std::string wire;          // the chat message to broadcast, when problem is empty
   std::string_view problem;  // invalid_json, not_an_object, text_not_a_string
 };
 

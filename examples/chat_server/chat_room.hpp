@@ -72,8 +72,7 @@ struct client {
 class room {
  public:
   // The limit holds at least two of the largest messages.
-  explicit room(std::size_t max_message_size)
-      : backlog_limit_(std::max(default_backlog_limit, 2 * max_message_size)) {}
+  explicit room(std::size_t max_message_size) : backlog_limit_(std::max(default_backlog_limit, 2 * max_message_size)) {}
 
   std::size_t size() const noexcept { return members_.size(); }
   std::size_t backlog_limit() const noexcept { return backlog_limit_; }

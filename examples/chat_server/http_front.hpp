@@ -54,8 +54,7 @@ class http_front {
   }
 
  private:
-  static void write_answer(int status, std::string_view type, std::string_view body, bool head_only,
-                           std::string& out) {
+  static void write_answer(int status, std::string_view type, std::string_view body, bool head_only, std::string& out) {
     namespace http = tether::http;
     char scratch[20];
     http::append_status_line(out, status);

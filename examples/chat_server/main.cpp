@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
     std::string error;
     tls = example::make_server_context(options.cert_file, options.key_file, error);
     if (!tls) {
-      std::fprintf(stderr, "chat_server: cannot use %s / %s: %s\n", options.cert_file.c_str(),
-                   options.key_file.c_str(), error.c_str());
+      std::fprintf(stderr, "chat_server: cannot use %s / %s: %s\n", options.cert_file.c_str(), options.key_file.c_str(),
+                   error.c_str());
       return 1;
     }
   }

@@ -57,8 +57,8 @@ inline parse_outcome parse_options(int argc, char** argv, server_options& option
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return parse_outcome::help;
-    constexpr std::string_view flags[] = {"--host", "--port", "--redis", "--cert",
-                                          "--key", "--allow-origin", "--max-message-size"};
+    constexpr std::string_view flags[] = {"--host", "--port",         "--redis",           "--cert",
+                                          "--key",  "--allow-origin", "--max-message-size"};
     if (std::find(std::begin(flags), std::end(flags), arg) == std::end(flags)) return bad("unknown option", arg);
     if (i + 1 >= argc) return bad("missing value after", arg);
     const char* value = argv[++i];

@@ -130,7 +130,8 @@ class session {
   int timeout_ms() const {
     const auto deadline = ws_.next_deadline();
     if (!deadline) return -1;
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
     return wait.count() < 0 ? 0 : static_cast<int>(wait.count()) + 1;
   }
 

@@ -79,8 +79,7 @@ class redis_link {
     std::vector<std::size_t> sizes;
     for (std::string_view a : args) pointers.push_back(a.data()), sizes.push_back(a.size());
     char* formatted = nullptr;
-    const int size =
-        redisFormatCommandArgv(&formatted, static_cast<int>(args.size()), pointers.data(), sizes.data());
+    const int size = redisFormatCommandArgv(&formatted, static_cast<int>(args.size()), pointers.data(), sizes.data());
     if (size < 0) return;
     out_.append(std::string_view(formatted, static_cast<std::size_t>(size)));
     redisFreeCommand(formatted);
@@ -91,9 +90,7 @@ class redis_link {
   void tick(steady_time now) {
     if (state_ == state::waiting && now >= retry_at_) start_connect(now);
   }
-  steady_time next_deadline() const noexcept {
-    return state_ == state::waiting ? retry_at_ : steady_time::max();
-  }
+  steady_time next_deadline() const noexcept { return state_ == state::waiting ? retry_at_ : steady_time::max(); }
 
   void on_events(std::uint32_t events, steady_time now) {
     if (state_ == state::connecting) {
@@ -223,8 +220,7 @@ class redis_bus {
   // Above this, PUBLISHes waiting for a slow Redis are dropped, not queued.
   static constexpr std::size_t max_queued_publish = 16 * 1024 * 1024;
 
-  redis_bus(int epoll_fd, const address& where, const redis_url& url, std::string channel,
-            message_handler on_message)
+  redis_bus(int epoll_fd, const address& where, const redis_url& url, std::string channel, message_handler on_message)
       : channel_(std::move(channel)),
         on_message_(std::move(on_message)),
         subscriber_("subscriber", epoll_fd, where, [this](const redisReply& r) { on_subscriber_reply(r); }),

@@ -41,8 +41,7 @@ struct ssl_ctx_free {
 using tls_context = std::unique_ptr<SSL_CTX, ssl_ctx_free>;
 
 // Server: a certificate chain and its key, TLS 1.2 and up.
-inline tls_context make_server_context(const std::string& cert_file, const std::string& key_file,
-                                       std::string& error) {
+inline tls_context make_server_context(const std::string& cert_file, const std::string& key_file, std::string& error) {
   tls_context ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx || SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1 ||
       SSL_CTX_use_certificate_chain_file(ctx.get(), cert_file.c_str()) != 1 ||
@@ -58,8 +57,9 @@ inline tls_context make_server_context(const std::string& cert_file, const std::
 // only against `ca_file` when one is given (a test CA).
 inline tls_context make_client_context(const std::string& ca_file, std::string& error) {
   tls_context ctx(SSL_CTX_new(TLS_client_method()));
-  const bool loaded = ctx && (ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx.get()) == 1
-                                              : SSL_CTX_load_verify_locations(ctx.get(), ca_file.c_str(), nullptr) == 1);
+  const bool loaded =
+      ctx && (ca_file.empty() ? SSL_CTX_set_default_verify_paths(ctx.get()) == 1
+                              : SSL_CTX_load_verify_locations(ctx.get(), ca_file.c_str(), nullptr) == 1);
   if (!loaded || SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1) {
     error = tls_error_text();
     return nullptr;
@@ -88,21 +88,19 @@ class tls_stream {
     }
     SSL_set_connect_state(ssl_.get());
     unsigned char ip[16];
-    const bool is_ip =
-        inet_pton(AF_INET, host.c_str(), ip) == 1 || inet_pton(AF_INET6, host.c_str(), ip) == 1;
+    const bool is_ip = inet_pton(AF_INET, host.c_str(), ip) == 1 || inet_pton(AF_INET6, host.c_str(), ip) == 1;
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl_.get());
     if (is_ip) {
       X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
     } else {
       X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
-      SSL_set_tlsext_host_name(ssl_.get(), host.c_str());
+      // SNI; SSL_set_tlsext_host_name() is this call behind a C cast.
+      SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(host.c_str()));
     }
   }
 
   // Ciphertext the socket gave.
-  void put_ciphertext(const void* data, std::size_t size) {
-    BIO_write(in_, data, static_cast<int>(size));
-  }
+  void put_ciphertext(const void* data, std::size_t size) { BIO_write(in_, data, static_cast<int>(size)); }
 
   // Decrypted bytes into `out`: > 0 with status ok, otherwise 0 and why.
   std::size_t read(void* out, std::size_t size, status& result) {

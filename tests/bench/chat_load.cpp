@@ -147,10 +147,12 @@ class load {
   }
 
   std::size_t welcomed() const {
-    return static_cast<std::size_t>(std::count_if(peers_.begin(), peers_.end(), [](const peer& p) { return p.welcomed; }));
+    return static_cast<std::size_t>(
+        std::count_if(peers_.begin(), peers_.end(), [](const peer& p) { return p.welcomed; }));
   }
   std::size_t failed() const {
-    return static_cast<std::size_t>(std::count_if(peers_.begin(), peers_.end(), [](const peer& p) { return p.failed; }));
+    return static_cast<std::size_t>(
+        std::count_if(peers_.begin(), peers_.end(), [](const peer& p) { return p.failed; }));
   }
 
   void start_sending(clock_type::time_point start, clock_type::time_point stop) {
@@ -173,8 +175,7 @@ class load {
     const auto now = clock_type::now();
     if (now < send_start_ || now >= send_stop_) return;
     const double elapsed = std::chrono::duration<double>(now - send_start_).count();
-    const double per_second =
-        settings_.messages != 0 ? 100.0 : settings_.rate * static_cast<double>(settings_.clients);
+    const double per_second = settings_.messages != 0 ? 100.0 : settings_.rate * static_cast<double>(settings_.clients);
     auto due = static_cast<std::size_t>(elapsed * per_second) + 1;
     if (settings_.messages != 0) due = std::min(due, settings_.messages);
     while (sent_ < due) {
@@ -221,9 +222,10 @@ class load {
     for (tether::event e = p.ws->next_event(); e; e = p.ws->next_event()) {
       if (e.type == tether::event_type::failure || e.type == tether::event_type::rejected ||
           e.type == tether::event_type::close) {
-        if (!p.failed) std::fprintf(stderr, "client %zu: %s\n", static_cast<std::size_t>(&p - peers_.data()),
-                                    e.type == tether::event_type::failure ? example::error_of(e).message().c_str()
-                                                                          : "closed or rejected");
+        if (!p.failed)
+          std::fprintf(
+              stderr, "client %zu: %s\n", static_cast<std::size_t>(&p - peers_.data()),
+              e.type == tether::event_type::failure ? example::error_of(e).message().c_str() : "closed or rejected");
         p.failed = true;
       }
       if (!p.messages.add(e)) continue;
@@ -281,8 +283,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chat_load: %s\n", error.c_str());
     return 1;
   }
-  auto seconds = [](double s) { return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(s)); };
-  run.pump(begin + seconds(30), [&] { return run.welcomed() + run.failed() == s.clients; }, false);
+  auto seconds = [](double count) {
+    return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(count));
+  };
+  run.pump(
+      begin + seconds(30), [&] { return run.welcomed() + run.failed() == s.clients; }, false);
   const double connect_s = std::chrono::duration<double>(clock_type::now() - begin).count();
   const std::size_t welcomed = run.welcomed();
 
@@ -290,9 +295,11 @@ int main(int argc, char** argv) {
   const auto start = clock_type::now();
   const auto stop = start + seconds(window);
   run.start_sending(start, stop);
-  run.pump(stop, [] { return false; }, true);
+  run.pump(
+      stop, [] { return false; }, true);
   const std::size_t expected = run.sent() * s.clients;
-  run.pump(stop + seconds(s.drain), [&] { return run.delivered() >= expected; }, false);
+  run.pump(
+      stop + seconds(s.drain), [&] { return run.delivered() >= expected; }, false);
 
   auto& latencies = run.latencies();
   const float p50 = percentile(latencies, 0.50);

@@ -149,6 +149,14 @@ async def welcomed(ws):
     return message
 
 
+async def welcomed_clients(*urls):
+    """One connected, welcomed client per URL."""
+    clients = [await connect(url) for url in urls]
+    for ws in clients:
+        await welcomed(ws)
+    return clients
+
+
 async def next_chat(ws, timeout=10):
     while True:
         message = await receive(ws, timeout)
@@ -168,12 +176,9 @@ def python_clients(args):
     url = f"ws://127.0.0.1:{port}/chat"
 
     async def conversation():
-        a = await connect(url)
-        b = await connect(url)
-        check(a.subprotocol == "chat" and b.subprotocol == "chat", "the server selects 'chat' from 'chat, superchat'")
-        await welcomed(a)
-        await welcomed(b)
+        a, b = await welcomed_clients(url, url)
         print("ok: both welcomed with an ISO-8601 sentAt")
+        check(a.subprotocol == "chat" and b.subprotocol == "chat", "the server selects 'chat' from 'chat, superchat'")
         await a.send(chat("hello from python \u00e9\u20ac\U0001F600"))
         for ws in (a, b):
             message = await next_chat(ws)
@@ -204,10 +209,7 @@ def bad_input(args):
     url = f"ws://127.0.0.1:{port}/chat"
 
     async def misbehave():
-        observer = await connect(url)
-        bad = await connect(url)
-        await welcomed(observer)
-        await welcomed(bad)
+        observer, bad = await welcomed_clients(url, url)
         cases = [("not json {", "invalid_json"), ("[1, 2]", "not_an_object"), ('"a string"', "not_an_object"),
                  ("{}", "text_not_a_string"), ('{"text": 5}', "text_not_a_string"), ("", "invalid_json"),
                  ("[" * 100000 + "]" * 100000, "not_an_object"), (b"\x00\x01", "binary_message")]
@@ -302,9 +304,7 @@ def shutdown(args):
     server, port = start_chat_server(args)
 
     async def clients():
-        sockets = [await connect(f"ws://127.0.0.1:{port}/chat") for _ in range(3)]
-        for ws in sockets:
-            await welcomed(ws)
+        sockets = await welcomed_clients(*[f"ws://127.0.0.1:{port}/chat"] * 3)
         server.popen.send_signal(signal.SIGTERM)
         for ws in sockets:
             await asyncio.wait_for(ws.wait_closed(), 10)
@@ -345,10 +345,8 @@ def slow_reader(args):
     baseline = vm_peak_kib(server.pid())
 
     async def chatter():
-        readers = [await connect(url) for _ in range(3)]
+        readers = await welcomed_clients(url, url, url)
         sender = readers[0]  # reads too, as chat clients do
-        for ws in readers:
-            await welcomed(ws)
         start = time.time()
 
         received = [0] * len(readers)
@@ -470,10 +468,7 @@ def redis(args):
             raise Failure(f"{text}: got {got}")
 
     async def before():
-        on_a = await connect(f"ws://127.0.0.1:{port_a}/chat")
-        on_b = await connect(f"ws://127.0.0.1:{port_b}/chat")
-        await welcomed(on_a)
-        await welcomed(on_b)
+        on_a, on_b = await welcomed_clients(f"ws://127.0.0.1:{port_a}/chat", f"ws://127.0.0.1:{port_b}/chat")
         await across(on_a, on_b, "from B", on_b)
         await across(on_a, on_b, "from A", on_a)
         # Exactly once: the next message after each is the next one sent, not a copy.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "../common/net.hpp"
@@ -69,6 +70,35 @@ struct client {
   std::uint32_t interest = 0;
 };
 
+// Clients with new output or a new state: the loop visits each once at the
+// end of its pass (so a burst of broadcasts costs one write per client).
+class touched_list {
+ public:
+  void add(client& c) {
+    if (c.dirty) return;
+    c.dirty = true;
+    fds_.push_back(c.fd);
+  }
+  std::vector<int>& fds() noexcept { return fds_; }
+
+ private:
+  std::vector<int> fds_;
+};
+
+// One log line per closed connection, with the close code (1006: none on the wire).
+inline void log_close(client& c, int code, std::string_view why) {
+  if (c.close_logged) return;
+  c.close_logged = true;
+  std::printf("close fd=%d peer=%s code=%d reason=%.*s\n", c.fd, c.peer.c_str(), code, static_cast<int>(why.size()),
+              why.data());
+}
+
+// A call tether refused: logged, and the connection is closed.
+inline void fail(client& c, const char* what, std::error_code ec) {
+  std::printf("%s fd=%d failed: %s\n", what, c.fd, ec.message().c_str());
+  c.dead = true;
+}
+
 class room {
  public:
   // The limit holds at least two of the largest messages.
@@ -92,8 +122,7 @@ class room {
   }
 
   // Queues `payload` for one client, unless it is too far behind.
-  template <class MarkDirty>
-  void send_to(client& c, const std::string& payload, steady_clock::time_point now, MarkDirty&& mark_dirty) const {
+  void send_to(client& c, const std::string& payload, steady_clock::time_point now, touched_list& touched) const {
     if (c.ws->queued_output() + payload.size() > backlog_limit_) {
       if (!c.slow_since) {
         c.slow_since = now;
@@ -107,15 +136,14 @@ class room {
       std::printf("send fd=%d refused: %s\n", c.fd, ec.message().c_str());
       return;
     }
-    mark_dirty(c);
+    touched.add(c);
   }
 
   // The fan-out: one chat message to every open client. One send per client
   // today (each connection copies the payload into its queue); this is the
   // one place to change when tether can share one payload between clients.
-  template <class MarkDirty>
-  void broadcast(const std::string& payload, steady_clock::time_point now, MarkDirty&& mark_dirty) {
-    for (client* c : members_) send_to(*c, payload, now, mark_dirty);
+  void broadcast(const std::string& payload, steady_clock::time_point now, touched_list& touched) const {
+    for (client* c : members_) send_to(*c, payload, now, touched);
   }
 
   // A client that drained half its backlog gets messages again.

@@ -1,7 +1,7 @@
 // chat_server's event loop: single-threaded epoll over the listening socket,
 // the clients and (with --redis) the two Redis connections. tether does the
-// WebSocket protocol, OpenSSL (memory BIOs) the TLS, nlohmann/json the
-// messages, hiredis's reader the Redis replies; this file moves bytes.
+// WebSocket protocol, OpenSSL (memory BIOs) the TLS, hiredis's reader the Redis
+// replies, chat_service.hpp the chat itself; this file moves bytes.
 #ifndef TETHER_EXAMPLES_CHAT_SERVER_SERVER_HPP
 #define TETHER_EXAMPLES_CHAT_SERVER_SERVER_HPP
 
@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,8 +22,8 @@
 #include "../common/redis_bus.hpp"
 #include "../common/tether_io.hpp"
 #include "../common/tls_stream.hpp"
-#include "chat_messages.hpp"
 #include "chat_room.hpp"
+#include "chat_service.hpp"
 #include "options.hpp"
 
 namespace chat {
@@ -47,14 +46,10 @@ inline constexpr std::chrono::milliseconds timer_grain{100};
 class server {
  public:
   server(const server_options& options, SSL_CTX* tls)
-      : options_(options), tls_(tls), room_(static_cast<std::size_t>(options.max_message_size)) {
+      : options_(options), tls_(tls), chat_(options, tls != nullptr, touched_) {
     connection_options_.max_message_size = connection_options_.max_frame_size = options.max_message_size;
     // The room's backpressure rule acts first; this is only the hard cap.
-    connection_options_.max_queued_output = 2 * room_.backlog_limit();
-    std::random_device device;
-    char id[17];
-    std::snprintf(id, sizeof id, "%08x%08x", device(), device());
-    instance_id_ = id;
+    connection_options_.max_queued_output = 2 * chat_.members().backlog_limit();
   }
   ~server() {
     for (auto& entry : clients_) ::close(entry.first);
@@ -138,17 +133,14 @@ class server {
     mark_dirty(c);
   }
 
-  void mark_dirty(client& c) {
-    if (c.dirty) return;
-    c.dirty = true;
-    dirty_.push_back(c.fd);
-  }
+  void mark_dirty(client& c) { touched_.add(c); }
 
   // Every client touched in this pass: write what it has, close it when its
   // connection says so, and watch for what it waits for.
   void visit_dirty() {
-    for (std::size_t i = 0; i < dirty_.size(); ++i) {
-      const auto found = clients_.find(dirty_[i]);
+    std::vector<int>& touched = touched_.fds();
+    for (std::size_t i = 0; i < touched.size(); ++i) {
+      const auto found = clients_.find(touched[i]);
       if (found == clients_.end()) continue;
       client& c = *found->second;
       c.dirty = false;
@@ -164,7 +156,7 @@ class server {
         if (!watch(c.fd, interest, EPOLL_CTL_MOD)) drop(c);
       }
     }
-    dirty_.clear();
+    touched.clear();
   }
 
   // ---- accepting --------------------------------------------------------
@@ -260,7 +252,7 @@ class server {
       return;
     }
     c.ws->receive_eof();
-    handle_events(c);
+    chat_.handle_events(c, now_);
     c.dead = true;  // nothing more can be read; what is queued cannot be answered
   }
 
@@ -268,7 +260,7 @@ class server {
   void received(client& c, unsigned char* data, std::size_t size) {
     if (c.ws) {
       c.ws->receive(static_cast<void*>(data), size);  // unmasked in place; drained right below
-      return handle_events(c);
+      return chat_.handle_events(c, now_);
     }
     if (c.answered) return;  // the rest of a plain HTTP request is not read
     if (c.head.size() + size > max_request_bytes) {
@@ -294,124 +286,10 @@ class server {
         c.messages = tether::message_assembler(options_.max_message_size);
         // The head (and anything after it) goes to the connection, which checks it by RFC 6455 §4.2.1.
         c.ws->receive(static_cast<void*>(c.head.data()), c.head.size());
-        handle_events(c);
+        chat_.handle_events(c, now_);
         std::string().swap(c.head);
         return;
     }
-  }
-
-  // ---- WebSocket events -------------------------------------------------
-
-  void handle_events(client& c) {
-    for (tether::event e = c.ws->next_event(); e; e = c.ws->next_event()) {
-      switch (e.type) {
-        case tether::event_type::upgrade_request:
-          decide(c);
-          break;
-        case tether::event_type::open:
-          joined(c);
-          break;
-        case tether::event_type::data:
-          if (c.messages.add(e)) on_message(c, c.messages.type(), c.messages.view());
-          break;
-        case tether::event_type::close:
-          log_close(c, static_cast<int>(e.code), e.text());
-          room_.leave(c);
-          break;
-        case tether::event_type::failure: {
-          const std::error_code ec = example::error_of(e);
-          log_close(c, static_cast<int>(e.code), ec.message());
-          room_.leave(c);
-          break;
-        }
-        default:  // pings are answered by the connection; a server gets no rejected
-          break;
-      }
-    }
-    mark_dirty(c);
-  }
-
-  // The upgrade request: route, check Origin, pick the subprotocol.
-  void decide(client& c) {
-    const auto* request = c.ws->request();
-    int refuse = 0;
-    bool offers_any = false;
-    request->for_each_subprotocol([&](std::string_view) { offers_any = true; });
-    if (target_path(request->target()) != "/chat") {
-      refuse = 404;
-    } else if (!origin_allowed(request->origin, request->host)) {
-      refuse = 403;
-    } else if (offers_any && !request->offers_subprotocol("chat")) {
-      refuse = 400;  // a browser fails a 101 that selects none of what it offered
-    }
-    const std::string origin(request->origin);
-    if (refuse != 0) {
-      std::printf("refused fd=%d status=%d origin=%s\n", c.fd, refuse, origin.c_str());
-      if (const std::error_code ec = c.ws->reject(refuse)) fail(c, "reject", ec);
-      return;
-    }
-    tether::accept_options accept;
-    if (offers_any) accept.subprotocol = "chat";  // RFC 6455 §4.2.2: one of the offered names
-    if (const std::error_code ec = c.ws->accept(accept)) return fail(c, "accept", ec);
-    std::printf("open fd=%d peer=%s origin=%s subprotocol=%s\n", c.fd, c.peer.c_str(), origin.c_str(),
-                offers_any ? "chat" : "-");
-    joined(c);
-  }
-
-  // RFC 6455 §10.2: a browser names the page's origin; only allowed ones get in.
-  bool origin_allowed(std::string_view origin, std::string_view host) const {
-    if (origin.empty()) return true;  // not a browser: Origin protects browsers' users only
-    if (options_.allowed_origins.empty()) {
-      const std::string_view scheme = tls_ != nullptr ? "https://" : "http://";
-      return origin.substr(0, scheme.size()) == scheme && origin.substr(scheme.size()) == host;
-    }
-    return std::any_of(options_.allowed_origins.begin(), options_.allowed_origins.end(),
-                       [&](const std::string& allowed) { return allowed == "*" || allowed == origin; });
-  }
-
-  // Open (after accept, or on an open event once tether reports one): welcome, and into the room.
-  void joined(client& c) {
-    if (c.in_room || !c.ws->is_open()) return;
-    room_.join(c);
-    room_.send_to(c, system_message("Welcome!"), now_, [this](client& d) { mark_dirty(d); });
-  }
-
-  void on_message(client& c, tether::opcode type, std::string_view payload) {
-    auto mark = [this](client& d) { mark_dirty(d); };
-    if (type != tether::opcode::text) {
-      room_.send_to(c, system_message("messages are JSON text", "binary_message"), now_, mark);
-      return;
-    }
-    const parsed_message message = parse_client_message(payload);
-    if (!message.problem.empty()) {
-      room_.send_to(c, system_message("not a chat message", message.problem), now_, mark);
-      return;
-    }
-    room_.broadcast(message.wire, now_, mark);
-    if (bus_ && !bus_->publish(instance_id_ + " " + message.wire)) {
-      std::printf("redis: not connected, message stays on this instance\n");
-    }
-  }
-
-  // From Redis: "<instance id> <message>". Our own come back too and were
-  // delivered here already (at once, so this instance's chat works while
-  // Redis is down): skip them.
-  void on_bus_message(std::string_view envelope) {
-    const auto space = envelope.find(' ');
-    if (space == std::string_view::npos || envelope.substr(0, space) == instance_id_) return;
-    room_.broadcast(std::string(envelope.substr(space + 1)), now_, [this](client& d) { mark_dirty(d); });
-  }
-
-  void fail(client& c, const char* what, std::error_code ec) {
-    std::printf("%s fd=%d failed: %s\n", what, c.fd, ec.message().c_str());
-    c.dead = true;
-  }
-
-  void log_close(client& c, int code, std::string_view why) {
-    if (c.close_logged) return;
-    c.close_logged = true;
-    std::printf("close fd=%d peer=%s code=%d reason=%.*s\n", c.fd, c.peer.c_str(), code, static_cast<int>(why.size()),
-                why.data());
   }
 
   // ---- writing and closing ----------------------------------------------
@@ -431,7 +309,7 @@ class server {
     } else if (!example::flush_queue(c.fd, c.http_answer) || (c.ws && !example::send_output(c.fd, *c.ws))) {
       return false;
     }
-    if (c.ws && c.slow_since) room_.note_drained(c);
+    if (c.ws && c.slow_since) chat_.members().note_drained(c);
     return true;
   }
 
@@ -456,7 +334,7 @@ class server {
 
   void drop(client& c) {
     if (c.ws && !c.close_logged) log_close(c, 1006, "transport closed without a close frame");
-    room_.leave(c);
+    chat_.members().leave(c);
     ::close(c.fd);  // also removes it from the epoll set
     clients_.erase(c.fd);
   }
@@ -481,7 +359,7 @@ class server {
       }
       if (const auto deadline = c.ws->next_deadline(); deadline && *deadline <= now_) {
         c.ws->tick(now_);
-        handle_events(c);
+        chat_.handle_events(c, now_);
       }
       if (c.slow_since && now_ - *c.slow_since > slow_client_timeout) {
         std::printf("slow fd=%d: disconnected after missing %zu messages\n", c.fd, c.dropped);
@@ -521,23 +399,22 @@ class server {
     }
     if (!example::resolve(url.host, url.port, where, error)) return false;
     bus_ = std::make_unique<example::redis_bus>(epoll_, where, url, "tether:chat",
-                                                [this](std::string_view m) { on_bus_message(m); });
-    std::printf("redis: instance %s uses %s (channel tether:chat)\n", instance_id_.c_str(), options_.redis_url.c_str());
+                                                [this](std::string_view m) { chat_.on_bus_message(m, now_); });
+    chat_.use_bus(*bus_);
     bus_->start(steady_clock::now());
     return true;
   }
 
   server_options options_;
   SSL_CTX* tls_;
-  room room_;
+  touched_list touched_;
+  chat_service chat_;
   tether::connection_options connection_options_;
-  std::string instance_id_;
   int listener_ = -1;
   int epoll_ = -1;
   bool accept_paused_ = false;
   steady_clock::time_point now_ = steady_clock::now();
   std::unordered_map<int, std::unique_ptr<client>> clients_;
-  std::vector<int> dirty_;
   std::unique_ptr<example::redis_bus> bus_;
 };
 

@@ -316,6 +316,29 @@ def shutdown(args):
     server.wait_for(r"^stopped$")
 
 
+@scenario
+def command_line(args):
+    code, out, err = run([args.server, "--help"])
+    check(code == 0 and "--redis" in out, "chat_server --help prints the usage and exits 0")
+    for bad in (["--bogus"], ["--port"], ["--port", "99999"], ["--port", "12x"], ["--cert", "a.pem"],
+                ["--redis", "http://x"], ["--max-message-size", "0"]):
+        code, _, err = run([args.server, *bad])
+        check(code == 2 and err != "", f"chat_server {' '.join(bad)}: exit 2 with a message")
+    for bad in ([], ["--bogus", "ws://127.0.0.1:1/"], ["--header", "no colon", "ws://127.0.0.1:1/"], ["http://x/"]):
+        code, _, err = run([args.client, *bad])
+        check(code == 2 and err != "", f"tether_client {' '.join(bad)}: exit 2 with a message")
+    code, _, err = run([args.client, f"ws://127.0.0.1:{free_port()}/"], stdin="")
+    check(code == 1 and err != "", "tether_client: a refused connection exits 1 with the reason")
+    server, port = start_chat_server(args)
+    url = f"ws://127.0.0.1:{port}/chat"
+    code, out, err = run([args.client, "--header", "Origin: http://evil.example", url], stdin="")
+    check(code == 1 and "403" in err, "tether_client --header sends the header (a foreign Origin gets 403)")
+    code, out, err = run([args.client, "--header", f"Origin: http://127.0.0.1:{port}", url], stdin="")
+    check(code == 0 and json.loads(out.splitlines()[0])["text"] == "Welcome!", "with the page's Origin it gets in")
+    code, out, err = run([args.client, f"ws://127.0.0.1:{port}/elsewhere"], stdin="")
+    check(code == 1 and "404" in err, "tether_client reports a refused upgrade and exits 1")
+
+
 def vm_peak_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:

@@ -54,6 +54,7 @@ struct peer {
   tether::message_assembler messages{1 << 20};
   bool welcomed = false;
   bool failed = false;
+  std::uint32_t interest = EPOLLIN | EPOLLOUT;
   std::size_t received = 0;
 };
 
@@ -198,8 +199,11 @@ class load {
       epoll_ctl(epoll_, EPOLL_CTL_DEL, p.fd, nullptr);  // a failed client is not read any more
       return;
     }
+    const std::uint32_t interest = EPOLLIN | (p.ws->has_output() ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);
+    if (interest == p.interest) return;
+    p.interest = interest;
     epoll_event ev{};
-    ev.events = EPOLLIN | (p.ws->has_output() ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);
+    ev.events = interest;
     ev.data.u64 = static_cast<std::uint64_t>(&p - peers_.data());
     epoll_ctl(epoll_, EPOLL_CTL_MOD, p.fd, &ev);
   }

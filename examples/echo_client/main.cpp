@@ -50,7 +50,7 @@ bool flush(int fd, tether::connection& ws) {
       if (errno == EINTR) continue;
       return false;
     }
-    ws.consume(static_cast<std::size_t>(written));
+    if (ws.consume(static_cast<std::size_t>(written))) return false;
   }
   return true;
 }
@@ -80,7 +80,10 @@ int main(int argc, char** argv) {
   tether::connection_options options;
   options.max_message_size = options.max_frame_size = 64 * 1024 * 1024;
   tether::connection ws(tether::role::client, options);
-  ws.connect(uri);
+  if (const std::error_code ec = ws.connect(uri)) {
+    std::fprintf(stderr, "cannot start the handshake: %s\n", ec.message().c_str());
+    return 1;
+  }
   ws.tick(std::chrono::steady_clock::now());
 
   static unsigned char buffer[256 * 1024];
@@ -106,14 +109,18 @@ int main(int argc, char** argv) {
     ws.tick(std::chrono::steady_clock::now());
     for (tether::event e = ws.next_event(); e; e = ws.next_event()) {
       switch (e.type) {
-        case tether::event_type::data:
-          if (e.message_begins) ws.begin_message(e.message_type);
-          if (e.message_ends) {
-            ws.end_message(e.bytes, e.size);
-          } else {
-            ws.send_chunk(e.bytes, e.size);
+        case tether::event_type::data: {
+          // Echo as it arrives; a refused piece (output queue full) ends the
+          // exchange rather than sending a truncated echo.
+          std::error_code ec;
+          if (e.message_begins) ec = ws.begin_message(e.message_type);
+          if (!ec) ec = e.message_ends ? ws.end_message(e.bytes, e.size) : ws.send_chunk(e.bytes, e.size);
+          if (ec) {
+            failure = "cannot echo: " + ec.message();
+            ws.abort();
           }
           break;
+        }
         case tether::event_type::close:
           clean_close = true;  // the connection echoes the close; the server then closes TCP
           break;
@@ -121,7 +128,7 @@ int main(int argc, char** argv) {
           failure = "server answered HTTP " + std::to_string(e.http_status);
           break;
         case tether::event_type::failure:
-          failure = e.error.message();
+          failure = e.error().message();
           break;
         default:
           break;

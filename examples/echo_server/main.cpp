@@ -48,19 +48,23 @@ void echo_events(client& c) {
   for (tether::event e = c.ws.next_event(); e; e = c.ws.next_event()) {
     switch (e.type) {
       case tether::event_type::upgrade_request:
-        c.ws.accept();
+        if (const std::error_code ec = c.ws.accept()) std::fprintf(stderr, "fd %d: %s\n", c.fd, ec.message().c_str());
         break;
-      case tether::event_type::data:
+      case tether::event_type::data: {
         // Echo as it arrives: same opcode, same bytes, same message boundaries.
-        if (e.message_begins) c.ws.begin_message(e.message_type);
-        if (e.message_ends) {
-          c.ws.end_message(e.bytes, e.size);
-        } else {
-          c.ws.send_chunk(e.bytes, e.size);
+        // A refused piece (the output queue is full) must not leave a
+        // truncated echo behind: the connection is closed instead.
+        std::error_code ec;
+        if (e.message_begins) ec = c.ws.begin_message(e.message_type);
+        if (!ec) ec = e.message_ends ? c.ws.end_message(e.bytes, e.size) : c.ws.send_chunk(e.bytes, e.size);
+        if (ec) {
+          std::fprintf(stderr, "fd %d: cannot echo: %s\n", c.fd, ec.message().c_str());
+          if (c.ws.close(tether::close_code::internal_error, "cannot echo")) c.ws.abort();
         }
         break;
+      }
       case tether::event_type::failure:
-        std::fprintf(stderr, "fd %d failed: %s\n", c.fd, e.error.message().c_str());
+        std::fprintf(stderr, "fd %d failed: %s\n", c.fd, e.error().message().c_str());
         break;
       default:  // pings are answered and closes echoed by the connection itself
         break;
@@ -76,8 +80,9 @@ bool flush(client& c) {
     const std::size_t count = c.ws.output_buffers(buffers, 64);
     for (std::size_t i = 0; i < count; ++i) vectors[i] = {const_cast<void*>(buffers[i].data), buffers[i].size};
     const ssize_t written = ::writev(c.fd, vectors, static_cast<int>(count));
+    if (written < 0 && errno == EINTR) continue;
     if (written < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
-    c.ws.consume(static_cast<std::size_t>(written));
+    if (c.ws.consume(static_cast<std::size_t>(written))) return false;
   }
   return true;
 }

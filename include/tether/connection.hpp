@@ -15,6 +15,7 @@
 #include "connection/message_assembler.hpp"
 #include "connection/options.hpp"
 #include "connection/output_queue.hpp"
+#include "connection/shared_message.hpp"
 
 namespace tether {
 

@@ -8,7 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include "alloc_counter.hpp"
+#include "../support/heap_counter.hpp"
 #include "bench_data.hpp"
 
 namespace {

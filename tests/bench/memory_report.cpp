@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "alloc_counter.hpp"
+#include "../support/heap_counter.hpp"
 
 namespace {
 

@@ -40,7 +40,7 @@ TEST_CASE("handler: whole messages, control events and the close, in order", "[c
   server.receive(static_cast<void*>(input.data()), input.size());
   tether::dispatch_events(server, messages, handler);  // accepts by default
   CHECK(server.state() == tether::connection_state::closed);
-  CHECK(handler.log == std::vector<std::string>{"ping:p", "text:Hello", "binary:bin", "close 1000:bye"});
+  CHECK(handler.log == std::vector<std::string>{"open", "ping:p", "text:Hello", "binary:bin", "close 1000:bye"});
 }
 
 TEST_CASE("handler: a message over the assembler's limit closes with 1009", "[connection][handler]") {

@@ -30,7 +30,7 @@ TEST_CASE("keep-alive: an idle connection pings, and fails with 1011 when no pon
   server.tick(t0 + 1500ms);
   const tether::event e = server.next_event();
   CHECK(e.type == tether::event_type::failure);
-  CHECK(e.error == tether::error::ping_timeout);
+  CHECK(e.failure == tether::error::ping_timeout);
   CHECK(e.code == tether::close_code::internal_error);
   CHECK(test::take_output(server) == test::text_of(test::frame(opcode::close, test::close_body(1011), true, false)));
   CHECK_FALSE(server.next_deadline());
@@ -74,14 +74,34 @@ TEST_CASE("timeouts: an unanswered close fails after close_timeout", "[connectio
   tether::connection server(tether::role::server, options);
   test::open_server(server);
   server.tick(t0);
-  REQUIRE_FALSE(server.close());
+  // Asked 25 s after the last tick, the closing handshake is timed from then.
+  REQUIRE_FALSE(server.close(tether::close_code::normal, "", t0 + 25s));
   test::take_output(server);
-  CHECK(*server.next_deadline() == t0 + 2000ms);
-  server.tick(t0 + 2000ms);
+  CHECK(*server.next_deadline() == t0 + 27s);
+  server.tick(t0 + 26s);
+  CHECK(server.next_event().type == tether::event_type::none);
+  server.tick(t0 + 27s);
   const tether::event e = server.next_event();
-  CHECK(e.error == tether::error::close_timeout);
+  CHECK(e.failure == tether::error::close_timeout);
   CHECK_FALSE(server.has_output());  // the close frame went out already
   CHECK(server.should_close_transport());
+}
+
+TEST_CASE("timeouts: close() without a time is timed from the next tick, never from an older one",
+          "[connection][timers]") {
+  tether::connection_options options;
+  options.close_timeout = 2000ms;
+  tether::connection server(tether::role::server, options);
+  test::open_server(server);
+  server.tick(t0);
+  REQUIRE_FALSE(server.close());
+  test::take_output(server);
+  CHECK(*server.next_deadline() == t0);  // asks for a tick now, to date the timer
+  server.tick(t0 + 25s);
+  CHECK(server.next_event().type == tether::event_type::none);
+  CHECK(*server.next_deadline() == t0 + 27s);
+  server.tick(t0 + 27s);
+  CHECK(server.next_event().failure == tether::error::close_timeout);
 }
 
 TEST_CASE("timeouts: a handshake that does not finish fails", "[connection][timers]") {
@@ -93,6 +113,6 @@ TEST_CASE("timeouts: a handshake that does not finish fails", "[connection][time
   server.receive(static_cast<const void*>(half.data()), half.size());
   CHECK(server.next_event().type == tether::event_type::none);
   server.tick(t0 + 3000ms);
-  CHECK(server.next_event().error == tether::error::handshake_timeout);
+  CHECK(server.next_event().failure == tether::error::handshake_timeout);
   CHECK(server.should_close_transport());
 }

@@ -46,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   tether::frame_decoder_options options;
   options.receiver = (data[0] & 1) ? tether::role::server : tether::role::client;
   options.allowed_rsv = (data[0] & 2) ? tether::rsv::rsv1 : 0;
-  options.strict_length = (data[0] & 4) == 0;
+  options.strict_length_encoding = (data[0] & 4) == 0;
   options.max_frame_size = 4096;
   options.max_message_size = 8192;
   const std::vector<unsigned char> input(data + 1, data + size);

@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     server.request().for_each_extension(
         [](const tether::extension_offer& offer) { offer.for_each_param([](const tether::extension_param&) {}); });
   } else if (result.status == tether::handshake_status::failed) {
-    tether::write_error_response(result.error, response);
-    FUZZ_CHECK(tether::http_status_for(result.error) >= 400);
+    FUZZ_CHECK(tether::write_error_response(result.error(), response) >= 400);
+    FUZZ_CHECK(tether::http_status_for(result.error()) >= 400);
   }
 
   // The same bytes as a response to a client's request.

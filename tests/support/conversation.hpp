@@ -59,7 +59,7 @@ std::string take_output(Connection& c) {
       out.append(static_cast<const char*>(buffers[i].data), buffers[i].size);
       total += buffers[i].size;
     }
-    c.consume(total);
+    REQUIRE_FALSE(c.consume(total));
   }
   return out;
 }
@@ -106,7 +106,10 @@ struct event_log {
         lines.push_back("close " + describe(e.code) + ":" + std::string(e.text()));
         return;
       case event_type::failure:
-        lines.push_back("failure " + describe(e.code) + " " + e.error.message());
+        lines.push_back("failure " + describe(e.code) + " " + tether::error_name(e.failure));
+        return;
+      case event_type::writable:
+        lines.push_back("writable");
         return;
       case event_type::none:
         return;
@@ -138,7 +141,7 @@ event_log feed(Connection& c, bytes input, const std::vector<std::size_t>& plan,
 
 template <class Connection>
 event_log feed(Connection& c, const bytes& input) {
-  return feed(c, input, {input.size()}, [](Connection& conn) { conn.accept(); });
+  return feed(c, input, {input.size()}, [](Connection& conn) { REQUIRE_FALSE(conn.accept()); });
 }
 
 inline const std::string& sample_request() {
@@ -154,6 +157,7 @@ inline void open_server(tether::connection& server) {
   server.receive(static_cast<const void*>(sample_request().data()), sample_request().size());
   REQUIRE(server.next_event().type == tether::event_type::upgrade_request);
   REQUIRE_FALSE(server.accept());
+  REQUIRE(server.next_event().type == tether::event_type::open);  // a server is told too
   take_output(server);
 }
 

@@ -19,7 +19,7 @@ TEST_CASE("errors compare equal to their condition", "[error]") {
   CHECK(ec != tether::condition::handshake_failed);
   CHECK(std::error_code(tether::error::message_too_big) == tether::condition::limit_exceeded);
   CHECK(std::error_code(tether::error::bad_sec_websocket_key) == tether::condition::handshake_failed);
-  CHECK(std::error_code(tether::error::send_after_close) == tether::condition::misuse);
+  CHECK(std::error_code(tether::error::close_already_sent) == tether::condition::misuse);
   CHECK(std::string(ec.category().name()) == "tether");
   CHECK(ec.message().find("RFC 6455 §5.2") != std::string::npos);
 }

@@ -191,7 +191,7 @@ TEST_CASE("frames: a stream of mixed frames decodes the same at any split", "[fr
     test::bytes frame(size + tether::max_frame_header_size);
     const auto header = tether::make_frame_header(role::client, opcode::binary, size, random);
     const auto result = tether::encode_frame(header, payload.data(), payload.size(), frame.data(), frame.size());
-    REQUIRE_FALSE(result.error);
+    REQUIRE_FALSE(result.error());
     frame.resize(result.size);
     stream.insert(stream.end(), frame.begin(), frame.end());
     // A ping between data frames.
@@ -272,7 +272,7 @@ TEST_CASE("frames: the length limit is checked on the header, before any payload
 
 TEST_CASE("frames: the lenient mode accepts non-minimal lengths", "[frame]") {
   frame_decoder_options lenient = as_client();
-  lenient.strict_length = false;
+  lenient.strict_length_encoding = false;
   const auto log = decode_whole(test::from_hex("82 7E 00 03 61 62 63 82 7F 00 00 00 00 00 00 00 01 7A"), lenient);
   REQUIRE_FALSE(log.error);
   REQUIRE(log.frames.size() == 2);
@@ -322,12 +322,15 @@ TEST_CASE("frames: the encoder refuses frames the protocol forbids", "[frame]") 
   tether::frame_header ping;
   ping.op = opcode::ping;
   std::string long_payload(126, 'x');
-  CHECK(tether::encode_frame(ping, long_payload.data(), long_payload.size(), out, sizeof out).error ==
-        error::control_payload_too_long);
+  CHECK(tether::encode_frame(ping, long_payload.data(), long_payload.size(), out, sizeof out).failure ==
+        error::control_frame_too_long);
   ping.fin = false;
-  CHECK(tether::encode_frame(ping, "x", 1, out, sizeof out).error == error::invalid_state);
+  CHECK(tether::encode_frame(ping, "x", 1, out, sizeof out).failure == error::control_frame_fragmented);
+  tether::frame_header reserved;
+  reserved.op = static_cast<opcode>(0x3);
+  CHECK(tether::encode_frame(reserved, "x", 1, out, sizeof out).failure == error::reserved_opcode);
   tether::frame_header data;
-  CHECK(tether::encode_frame(data, long_payload.data(), long_payload.size(), out, 100).error ==
+  CHECK(tether::encode_frame(data, long_payload.data(), long_payload.size(), out, 100).failure ==
         error::buffer_too_small);
 }
 

@@ -66,7 +66,7 @@ std::string with_header_replaced(std::string request, const std::string& name, c
 std::error_code server_error(const std::string& request) {
   tether::server_handshake<> handshake;
   const auto result = handshake.feed(request.data(), request.size());
-  return result.error;
+  return result.error();
 }
 
 }  // namespace
@@ -338,7 +338,7 @@ TEST_CASE("handshake: each client-side rule has its own error", "[handshake][cli
     std::string response = mutate(answer_for(request));
     const auto result = client.feed(response.data(), response.size());
     INFO(response);
-    CHECK(result.error == expected);
+    CHECK(result.failure == expected);
   };
   auto replace = [](std::string text, const std::string& from, const std::string& to) {
     const std::size_t at = text.find(from);
@@ -372,7 +372,7 @@ TEST_CASE("handshake: a non-101 answer is reported with its status and headers",
   REQUIRE_FALSE(client.write_request(uri, {}, random, request));
   const std::string response = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic\r\nContent-Length: 2\r\n\r\nno";
   const auto result = client.feed(response.data(), response.size());
-  CHECK(result.error == error::unexpected_status);
+  CHECK(result.failure == error::unexpected_status);
   CHECK(client.response().status() == 401);
   CHECK(tether::http::find_header(client.response().headers(), "WWW-Authenticate")->value == "Basic");
   CHECK(response.substr(result.consumed) == "no");  // the body follows the head

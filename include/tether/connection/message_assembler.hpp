@@ -15,13 +15,14 @@
 #include <string>
 #include <string_view>
 
+#include "../defaults.hpp"
 #include "events.hpp"
 
 namespace tether {
 
 class message_assembler {
  public:
-  explicit message_assembler(std::size_t max_message_size = 16 * 1024 * 1024) noexcept
+  explicit message_assembler(std::size_t max_message_size = defaults::max_message_size) noexcept
       : max_message_size_(max_message_size) {}
 
   // Adds a data event; true when it completed a message (view() holds it until

@@ -54,15 +54,14 @@ TETHER_AVX2_FUNCTION unsigned movemask8(vec a) {
   return static_cast<unsigned>(__builtin_ia32_pmovmskb256(reinterpret_cast<chars>(a)));
 }
 TETHER_AVX2_FUNCTION vec shuffle8(vec table, vec index) {  // per 128-bit lane, like pshufb
-  return reinterpret_cast<vec>(__builtin_ia32_pshufb256(reinterpret_cast<chars>(table),
-                                                        reinterpret_cast<chars>(index)));
+  return reinterpret_cast<vec>(
+      __builtin_ia32_pshufb256(reinterpret_cast<chars>(table), reinterpret_cast<chars>(index)));
 }
 TETHER_AVX2_FUNCTION vec shift_right16(vec a, int count) {
   return reinterpret_cast<vec>(__builtin_ia32_psrlwi256(reinterpret_cast<halves>(a), count));
 }
 TETHER_AVX2_FUNCTION vec subtract_saturated_u8(vec a, vec b) {
-  return reinterpret_cast<vec>(__builtin_ia32_psubusb256(reinterpret_cast<chars>(a),
-                                                         reinterpret_cast<chars>(b)));
+  return reinterpret_cast<vec>(__builtin_ia32_psubusb256(reinterpret_cast<chars>(a), reinterpret_cast<chars>(b)));
 }
 template <int Bytes>
 TETHER_AVX2_FUNCTION vec align_right(vec high, vec low) {  // per lane: (high:low) >> Bytes*8

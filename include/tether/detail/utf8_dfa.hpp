@@ -7,6 +7,7 @@
 // at the first byte that cannot continue a valid sequence.
 
 #include <cstdint>
+#include <initializer_list>
 
 namespace tether::detail {
 

@@ -104,37 +104,90 @@ struct utf8_lane_table {
 
 namespace utf8_lookup {
 // Indexed by the high nibble of the previous byte.
-inline constexpr utf8_lane_table byte_1_high = {
-    too_long, too_long, too_long, too_long, too_long, too_long, too_long, too_long,  // 0___ ASCII
-    two_conts, two_conts, two_conts, two_conts,                                      // 10__ continuation
-    too_short | overlong_2,                                                          // 1100 C0-CF
-    too_short,                                                                       // 1101 D0-DF
-    too_short | overlong_3 | surrogate,                                              // 1110 E0-EF
-    too_short | too_large | too_large_1000 | overlong_4};                            // 1111 F0-FF
+inline constexpr utf8_lane_table byte_1_high = {too_long,
+                                                too_long,
+                                                too_long,
+                                                too_long,
+                                                too_long,
+                                                too_long,
+                                                too_long,
+                                                too_long,  // 0___ ASCII
+                                                two_conts,
+                                                two_conts,
+                                                two_conts,
+                                                two_conts,                           // 10__ continuation
+                                                too_short | overlong_2,              // 1100 C0-CF
+                                                too_short,                           // 1101 D0-DF
+                                                too_short | overlong_3 | surrogate,  // 1110 E0-EF
+                                                too_short | too_large | too_large_1000 | overlong_4};  // 1111 F0-FF
 // Indexed by the low nibble of the previous byte.
-inline constexpr utf8_lane_table byte_1_low = {
-    carry | overlong_3 | overlong_2 | overlong_4,  // ____0000
-    carry | overlong_2,                            // ____0001
-    carry, carry,                                  // ____001_
-    carry | too_large,                             // ____0100
-    carry | too_large | too_large_1000,            // ____0101
-    carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-    carry | too_large | too_large_1000, carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-    carry | too_large | too_large_1000, carry | too_large | too_large_1000,
-    carry | too_large | too_large_1000 | surrogate,  // ____1101
-    carry | too_large | too_large_1000, carry | too_large | too_large_1000};
+inline constexpr utf8_lane_table byte_1_low = {carry | overlong_3 | overlong_2 | overlong_4,  // ____0000
+                                               carry | overlong_2,                            // ____0001
+                                               carry,
+                                               carry,                               // ____001_
+                                               carry | too_large,                   // ____0100
+                                               carry | too_large | too_large_1000,  // ____0101
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000 | surrogate,  // ____1101
+                                               carry | too_large | too_large_1000,
+                                               carry | too_large | too_large_1000};
 // Indexed by the high nibble of the byte itself.
 inline constexpr utf8_lane_table byte_2_high = {
-    too_short, too_short, too_short, too_short, too_short, too_short, too_short, too_short,  // 0___
-    too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,            // 1000
-    too_long | overlong_2 | two_conts | overlong_3 | too_large,                              // 1001
-    too_long | overlong_2 | two_conts | surrogate | too_large,                               // 1010
-    too_long | overlong_2 | two_conts | surrogate | too_large,                               // 1011
-    too_short, too_short, too_short, too_short};                                             // 11__
+    too_short,
+    too_short,
+    too_short,
+    too_short,
+    too_short,
+    too_short,
+    too_short,
+    too_short,                                                                     // 0___
+    too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,  // 1000
+    too_long | overlong_2 | two_conts | overlong_3 | too_large,                    // 1001
+    too_long | overlong_2 | two_conts | surrogate | too_large,                     // 1010
+    too_long | overlong_2 | two_conts | surrogate | too_large,                     // 1011
+    too_short,
+    too_short,
+    too_short,
+    too_short};  // 11__
 // The largest byte that may end a block in each of its last three places.
-inline constexpr signed char max_complete_tail[32] = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    static_cast<signed char>(0xF0 - 1), static_cast<signed char>(0xE0 - 1), static_cast<signed char>(0xC0 - 1)};
+inline constexpr signed char max_complete_tail[32] = {-1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      -1,
+                                                      static_cast<signed char>(0xF0 - 1),
+                                                      static_cast<signed char>(0xE0 - 1),
+                                                      static_cast<signed char>(0xC0 - 1)};
 }  // namespace utf8_lookup
 
 template <int N>
@@ -150,10 +203,9 @@ TETHER_AVX2_FUNCTION simd256::vec utf8_check_block(simd256::vec input, simd256::
   const v::vec prev1_high = v::bit_and(v::shift_right16(prev1, 4), low_nibble);
   const v::vec prev1_low = v::bit_and(prev1, low_nibble);
   const v::vec input_high = v::bit_and(v::shift_right16(input, 4), low_nibble);
-  const v::vec special =
-      v::bit_and(v::bit_and(v::shuffle8(v::from_bytes(utf8_lookup::byte_1_high.bytes), prev1_high),
-                            v::shuffle8(v::from_bytes(utf8_lookup::byte_1_low.bytes), prev1_low)),
-                 v::shuffle8(v::from_bytes(utf8_lookup::byte_2_high.bytes), input_high));
+  const v::vec special = v::bit_and(v::bit_and(v::shuffle8(v::from_bytes(utf8_lookup::byte_1_high.bytes), prev1_high),
+                                               v::shuffle8(v::from_bytes(utf8_lookup::byte_1_low.bytes), prev1_low)),
+                                    v::shuffle8(v::from_bytes(utf8_lookup::byte_2_high.bytes), input_high));
   // Third and fourth bytes of 3- and 4-byte sequences must be continuations:
   // exactly where two_conts is expected, nowhere else.
   const v::vec prev2 = utf8_shift_in<2>(input, previous);

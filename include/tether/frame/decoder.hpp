@@ -25,19 +25,21 @@
 #include <system_error>
 
 #include "../config.hpp"
+#include "../defaults.hpp"
 #include "../error.hpp"
 #include "../role.hpp"
 #include "header.hpp"
 #include "mask.hpp"
+#include "rules.hpp"
 
 namespace tether {
 
 struct frame_decoder_options {
-  role receiver = role::server;                       // which end decodes: a server expects masked frames
-  std::uint64_t max_frame_size = 16 * 1024 * 1024;    // payload bytes of one frame (1009 above)
-  std::uint64_t max_message_size = 16 * 1024 * 1024;  // payload bytes of all frames of a message (1009 above)
-  std::uint8_t allowed_rsv = 0;  // RSV bits a negotiated extension gave meaning to (first data frame only)
-  bool strict_length = true;     // reject non-minimal length encodings (§5.2 "MUST")
+  role receiver = role::server;                                 // which end decodes: a server expects masked frames
+  std::uint64_t max_frame_size = defaults::max_frame_size;      // payload bytes of one frame (1009 above)
+  std::uint64_t max_message_size = defaults::max_message_size;  // payload bytes of all frames of a message
+  std::uint8_t allowed_rsv = 0;        // RSV bits a negotiated extension gave meaning to (first data frame only)
+  bool strict_length_encoding = true;  // reject non-minimal length encodings (§5.2 "MUST")
 };
 
 struct frame_decode_result {
@@ -57,7 +59,7 @@ struct frame_decode_result {
 
 class frame_decoder {
  public:
-  explicit frame_decoder(const frame_decoder_options& options = {}) noexcept : options_(options) { derive_fast_path(); }
+  explicit frame_decoder(const frame_decoder_options& options = {}) noexcept : options_(options) { update_fast_path(); }
 
   // Decodes from mutable input, unmasking payload in place. One call reports at
   // most one frame's header and the payload of that frame that is present.
@@ -102,37 +104,41 @@ class frame_decoder {
   // Limits and RSV grants may change between messages (e.g. after negotiation).
   void set_options(const frame_decoder_options& options) noexcept {
     options_ = options;
-    derive_fast_path();
+    update_fast_path();
   }
 
  private:
   // The common case in one step: a whole unfragmented text or binary frame
-  // (FIN=1, no RSV bits, 7- or 16-bit length, the MASK bit the role expects)
-  // outside a fragmented message. Everything else takes the general path,
-  // which applies every rule of §5.2 one by one.
+  // (FIN=1, no RSV bits, 7- or 16-bit length) outside a fragmented message,
+  // present in full. Only the shape is recognised here; the rules are those
+  // of every header (check_frame_header), and anything else takes the
+  // general path.
   TETHER_ALWAYS_INLINE bool take_whole_small_frame(unsigned char* data, std::size_t size,
                                                    frame_decode_result& result) noexcept {
     const unsigned first = data[0], second = data[1];
     // first is 0x81 (text) or 0x82 (binary): FIN set, no RSV bits.
-    if (first - 0x81u >= 2u || (second & 0x80u) != expected_mask_bit_) return false;
+    if (first - 0x81u >= 2u) return false;
     std::size_t length = second & 0x7Fu;
-    std::size_t header_size = expected_mask_bit_ != 0 ? 6 : 2;
+    const bool masked = (second & 0x80u) != 0;
+    std::size_t header_size = masked ? 6 : 2;
     if (length >= 126) {
       if (length == 127 || size < 4) return false;
       length = (std::size_t{data[2]} << 8) | data[3];
       header_size += 2;
       if (length < 126) return false;  // non-minimal: the general path decides
     }
-    if (length > fast_frame_limit_ || size - header_size < length || size < header_size) return false;
-    header_.fin = true;
-    header_.rsv = 0;
-    header_.op = static_cast<opcode>(first & 0x0Fu);
-    header_.masked = expected_mask_bit_ != 0;
-    header_.payload_length = length;
-    message_opcode_ = header_.op;
+    if (size < header_size || size - header_size < length) return false;
+    frame_header header;
+    header.op = static_cast<opcode>(first & 0x0Fu);
+    header.masked = masked;
+    header.payload_length = length;
+    if (TETHER_UNLIKELY(!accept_header(header))) {
+      result.failure = error_;
+      return true;
+    }
     message_size_ = length;
     unsigned char* payload = data + header_size;
-    if (header_.masked) {
+    if (masked) {
       std::memcpy(header_.key.data(), payload - 4, 4);
       apply_mask(payload, length, header_.key, 0);
     }
@@ -207,14 +213,6 @@ class frame_decoder {
 
   // The fast path is open between frames, outside fragmented messages, with
   // no header bytes stashed and no failure; its limit folds in the size limits.
-  void derive_fast_path() noexcept {
-    expected_mask_bit_ = options_.receiver == role::server ? 0x80u : 0u;
-    std::uint64_t limit = 0xFFFF;
-    if (options_.max_frame_size < limit) limit = options_.max_frame_size;
-    if (options_.max_message_size < limit) limit = options_.max_message_size;
-    fast_frame_limit_ = static_cast<std::size_t>(limit);
-    update_fast_path();
-  }
   void update_fast_path() noexcept { fast_path_open_ = !in_payload_ && stashed_ == 0 && !message_open_ && !failed_; }
 
   static std::size_t header_size_from(unsigned char second_byte) noexcept {
@@ -222,12 +220,13 @@ class frame_decoder {
     return 2u + (length_code < 126 ? 0u : length_code == 126 ? 2u : 8u) + ((second_byte & 0x80) ? 4u : 0u);
   }
 
+  // Decodes the header's bytes (the length encoding is checked here, the
+  // rules in check_frame_header) and takes it as the current frame.
   tether::error parse_header(const unsigned char* bytes) noexcept {
-    const std::uint8_t raw_opcode = bytes[0] & 0x0F;
     frame_header h;
     h.fin = (bytes[0] & 0x80) != 0;
     h.rsv = static_cast<std::uint8_t>((bytes[0] >> 4) & 0x7);
-    h.op = static_cast<opcode>(raw_opcode);
+    h.op = static_cast<opcode>(bytes[0] & 0x0F);
     h.masked = (bytes[1] & 0x80) != 0;
     const unsigned length_code = bytes[1] & 0x7Fu;
     std::size_t offset = 2;
@@ -236,45 +235,44 @@ class frame_decoder {
     } else if (length_code == 126) {
       h.payload_length = (std::uint64_t{bytes[2]} << 8) | bytes[3];
       offset = 4;
-      if (options_.strict_length && h.payload_length < 126) return tether::error::non_minimal_length;
+      // §5.2: "the minimal number of bytes MUST be used to encode the length".
+      if (options_.strict_length_encoding && h.payload_length < 126) return tether::error::non_minimal_length;
     } else {
-      std::uint64_t length = 0;
-      for (int i = 0; i < 8; ++i) length = (length << 8) | bytes[2 + i];
+      for (int i = 0; i < 8; ++i) h.payload_length = (h.payload_length << 8) | bytes[2 + i];
       offset = 10;
-      // §5.2: "the most significant bit MUST be 0".
-      if (length >> 63) return tether::error::length_top_bit_set;
-      if (options_.strict_length && length <= 0xFFFF) return tether::error::non_minimal_length;
-      h.payload_length = length;
+      if (options_.strict_length_encoding && h.payload_length <= 0xFFFF) return tether::error::non_minimal_length;
     }
     if (h.masked) std::memcpy(h.key.data(), bytes + offset, 4);
+    return accept_header(h) ? tether::error{} : error_;
+  }
 
-    if (is_reserved_opcode(raw_opcode)) return tether::error::reserved_opcode;
-    // §5.1: clients mask every frame, servers none.
-    if (options_.receiver == role::server && !h.masked) return tether::error::unmasked_frame;
-    if (options_.receiver == role::client && h.masked) return tether::error::masked_frame;
-    if (is_control(h.op)) {
-      if (!h.fin) return tether::error::control_frame_fragmented;                                // §5.5
-      if (h.payload_length > max_control_payload) return tether::error::control_frame_too_long;  // §5.5
-      if (h.rsv != 0) return tether::error::reserved_bits;
-    } else {
-      const bool first_frame = h.op != opcode::continuation;
-      if (first_frame && message_open_) return tether::error::expected_continuation;      // §5.4
-      if (!first_frame && !message_open_) return tether::error::unexpected_continuation;  // §5.4
-      // §5.2: RSV bits only with an extension that defines them; the one
-      // registered (permessage-deflate, RFC 7692 §6) uses them on first frames only.
-      if ((h.rsv & ~(first_frame ? options_.allowed_rsv : 0)) != 0) return tether::error::reserved_bits;
-      if (h.payload_length > options_.max_frame_size) return tether::error::frame_too_big;
-      const std::uint64_t so_far = first_frame ? 0 : message_size_;
-      if (h.payload_length > options_.max_message_size - so_far) return tether::error::message_too_big;
-      if (first_frame) {
+  // Applies the rules to a decoded header; on success it becomes the current
+  // frame and the message's bookkeeping moves on (§5.4), else the decoder fails.
+  TETHER_ALWAYS_INLINE bool accept_header(const frame_header& h) noexcept {
+    frame_context context;
+    context.sender = peer_of(options_.receiver);
+    context.in_message = message_open_;
+    context.message_size = message_size_;
+    context.max_frame_size = options_.max_frame_size;
+    context.max_message_size = options_.max_message_size;
+    context.allowed_rsv = options_.allowed_rsv;
+    const tether::error broken = check_frame_header(h, context);
+    if (TETHER_UNLIKELY(broken != tether::error{})) {
+      error_ = broken;
+      failed_ = true;
+      fast_path_open_ = false;
+      return false;
+    }
+    if (!is_control(h.op)) {
+      if (h.op != opcode::continuation) {
         message_opcode_ = h.op;
         message_size_ = 0;
       }
-      message_size_ = so_far + h.payload_length;
+      message_size_ += h.payload_length;
       message_open_ = !h.fin;
     }
     header_ = h;
-    return tether::error{};
+    return true;
   }
 
   // How many of `offered` bytes belong to the current frame's payload.
@@ -314,8 +312,6 @@ class frame_decoder {
   bool message_open_ = false;
   bool failed_ = false;
   bool fast_path_open_ = true;
-  unsigned expected_mask_bit_ = 0x80;
-  std::size_t fast_frame_limit_ = 0xFFFF;
   unsigned char stash_[max_frame_header_size] = {};
 };
 

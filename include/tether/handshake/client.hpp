@@ -8,12 +8,14 @@
 // headers and the head size (a body, if any, follows in the stream).
 //
 //   tether::websocket_uri uri;
-//   tether::parse_websocket_uri("ws://example.com/chat", uri);
-//   tether::client_handshake<> handshake(random);
+//   if (tether::parse_websocket_uri("ws://example.com/chat", uri)) ...  // bad URL
+//   tether::default_random random;
+//   tether::client_handshake<> handshake;
 //   std::string request;
-//   handshake.write_request(uri, {}, request);            // send it
-//   auto result = handshake.feed(bytes, size);            // the response, any split
-//   if (result.status == tether::handshake_status::complete) { ... frames follow }
+//   if (handshake.write_request(uri, {}, random, request)) ...       // refused option
+//   /* send request */
+//   auto result = handshake.feed(bytes, size);                         // the response, any split
+//   if (result.status == tether::handshake_status::complete) { ... frames follow result.consumed }
 
 #include <cstddef>
 #include <string>
@@ -21,33 +23,18 @@
 #include <system_error>
 
 #include "../base64.hpp"
+#include "../detail/head_reader.hpp"
 #include "../error.hpp"
 #include "../http/head_parser.hpp"
 #include "../http/headers.hpp"
-#include "../http/writer.hpp"
 #include "../sha1.hpp"
 #include "accept_key.hpp"
-#include "extensions.hpp"
-#include "head_reader.hpp"
-#include "server.hpp"
+#include "request_writer.hpp"
+#include "response.hpp"
+#include "result.hpp"
 #include "uri.hpp"
 
 namespace tether {
-
-// A list of names given by pointer and count (subprotocol offers).
-struct name_list {
-  const std::string_view* names = nullptr;
-  std::size_t count = 0;
-  const std::string_view* begin() const noexcept { return names; }
-  const std::string_view* end() const noexcept { return names + count; }
-};
-
-struct client_request_options {
-  std::string_view origin;          // sent as Origin when not empty (browsers always send it)
-  name_list subprotocols;           // names to offer, in order of preference
-  std::string_view extensions;      // Sec-WebSocket-Extensions offer, e.g. "permessage-deflate"
-  http::header_span extra_headers;  // e.g. Authorization, Cookie
-};
 
 // A fresh Sec-WebSocket-Key: base64 of 16 random bytes (§4.1 item 7).
 class client_key {
@@ -66,119 +53,23 @@ class client_key {
   char chars_[client_key_size] = {};
 };
 
-// What an application may put in a request must not break the head (RFC 9110 §5).
-inline std::error_code check_request_options(const client_request_options& options) {
-  if (const std::error_code ec = http::check_headers(options.extra_headers)) return ec;
-  for (std::string_view protocol : options.subprotocols) {
-    if (!http::is_token(protocol)) return error::header_injection;
-  }
-  if (!http::is_field_value(options.origin)) return error::header_injection;
-  if (!options.extensions.empty() && !parse_extensions(options.extensions, [](const extension_offer&) {})) {
-    return error::header_injection;
-  }
-  return {};
-}
-
-template <class Buffer>
-std::error_code write_client_request(const websocket_uri& uri, std::string_view key,
-                                     const client_request_options& options, Buffer& out) {
-  if (const std::error_code ec = check_request_options(options)) return ec;
-  http::append(out, "GET ");
-  if (uri.resource_needs_slash()) http::append(out, "/");
-  http::append(out, uri.resource);
-  http::append(out, " HTTP/1.1\r\nHost: ");
-  // §4.1 item 4: the port is omitted when it is the scheme's default.
-  if (uri.ipv6_literal) http::append(out, "[");
-  http::append(out, uri.host);
-  if (uri.ipv6_literal) http::append(out, "]");
-  if (!uri.default_port()) {
-    char scratch[20];
-    http::append(out, ":");
-    http::append(out, http::format_unsigned(uri.port, scratch));
-  }
-  http::append(out, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-  http::append(out, key);
-  http::append(out, "\r\nSec-WebSocket-Version: 13\r\n");
-  if (!options.origin.empty()) http::append_header(out, "Origin", options.origin);
-  if (options.subprotocols.count != 0) {
-    http::append(out, "Sec-WebSocket-Protocol: ");
-    for (std::size_t i = 0; i < options.subprotocols.count; ++i) {
-      if (i != 0) http::append(out, ", ");
-      http::append(out, options.subprotocols.names[i]);
-    }
-    http::append(out, "\r\n");
-  }
-  if (!options.extensions.empty()) http::append_header(out, "Sec-WebSocket-Extensions", options.extensions);
-  http::append_headers(out, options.extra_headers);
-  http::append(out, "\r\n");
-  return {};
-}
-
-// What the server agreed to, as views into the response head.
-template <class Headers>
-struct basic_upgrade_response {
-  http::basic_response_head<Headers> head;
-  std::string_view subprotocol;  // empty when none was selected
-  int status() const noexcept { return head.status; }
-  const Headers& headers() const noexcept { return head.headers; }
-  template <class F>
-  void for_each_extension(F&& f) const {
-    for (const auto& field : head.headers) {
-      if (http::iequals(field.name, "Sec-WebSocket-Extensions")) parse_extensions(field.value, f);
-    }
-  }
-};
-
-// §4.1 item 6: the server selects at most one subprotocol, one the client offered.
-template <class Headers>
-std::error_code check_selected_subprotocol(const Headers& headers, std::string_view header_name, name_list offered,
-                                           std::string_view& selected) {
-  selected = {};
-  const http::header_field* protocol = http::find_header(headers, header_name);
-  if (protocol == nullptr) return {};
-  bool was_offered = false;
-  for (std::string_view p : offered) was_offered = was_offered || p == protocol->value;
-  if (!was_offered || http::count_headers(headers, header_name) != 1) return error::unrequested_subprotocol;
-  selected = protocol->value;
-  return {};
-}
-
-// Checks the server's response against §4.1 (the numbered items of "the client
-// MUST"). offered_extensions: the offer that was sent, to check that every
-// accepted extension was one of them.
-template <class Hash = sha1, class Headers>
-std::error_code validate_upgrade_response(basic_upgrade_response<Headers>& response, std::string_view key,
-                                          name_list offered_subprotocols, std::string_view offered_extensions) {
-  const Headers& headers = response.head.headers;
-  if (response.head.status != 101) return error::unexpected_status;                                           // item 1
-  if (!http::headers_have_token(headers, "Upgrade", "websocket")) return error::missing_upgrade_websocket;    // item 2
-  if (!http::headers_have_token(headers, "Connection", "Upgrade")) return error::missing_connection_upgrade;  // item 3
-  const http::header_field* accept = http::find_header(headers, "Sec-WebSocket-Accept");
-  if (accept == nullptr) return error::missing_sec_websocket_accept;
-  if (http::count_headers(headers, "Sec-WebSocket-Accept") != 1 || make_accept_key_with<Hash>(key) != accept->value) {
-    return error::bad_sec_websocket_accept;  // item 4
-  }
-  // Item 5: every extension in use must have been offered.
-  if (const std::error_code ec = check_accepted_extensions(headers, "Sec-WebSocket-Extensions", offered_extensions)) {
-    return ec;
-  }
-  // Item 6: a selected subprotocol must be one that was offered, and only one.
-  return check_selected_subprotocol(headers, "Sec-WebSocket-Protocol", offered_subprotocols, response.subprotocol);
-}
-
 template <class Headers = http::header_array<>, class Storage = std::string>
 class client_handshake {
  public:
   explicit client_handshake(const http::head_limits& limits = {}) : reader_(limits) {}
 
-  // Writes the upgrade request with a fresh key from `random`.
+  // Writes the upgrade request with a fresh key from `random`. What was
+  // offered is copied: the response is checked against it later, and the
+  // caller's options need not live that long.
   template <class Random, class Buffer>
   std::error_code write_request(const websocket_uri& uri, const client_request_options& options, Random& random,
                                 Buffer& out) {
     key_ = client_key::generate(random);
-    offered_subprotocols_ = options.subprotocols;
-    offered_extensions_ = options.extensions;
-    return write_client_request(uri, key_.view(), options, out);
+    if (const std::error_code ec = write_client_request(uri, key_.view(), options, out)) return ec;
+    offered_subprotocols_.clear();
+    append_name_list(offered_subprotocols_, options.subprotocols);
+    offered_extensions_.assign(options.extensions.data(), options.extensions.size());
+    return {};
   }
 
   // Feeds response bytes; complete means 101 and every check passed; failed
@@ -198,8 +89,8 @@ class client_handshake {
   detail::head_reader<Storage> reader_;
   basic_upgrade_response<Headers> response_;
   client_key key_;
-  name_list offered_subprotocols_;  // the caller's array: must outlive the handshake
-  std::string_view offered_extensions_;
+  std::string offered_subprotocols_;  // comma-separated, as sent
+  std::string offered_extensions_;
 };
 
 }  // namespace tether

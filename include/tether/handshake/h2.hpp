@@ -17,9 +17,12 @@
 #include "../error.hpp"
 #include "../http/headers.hpp"
 #include "../http/syntax.hpp"
-#include "client.hpp"
 #include "extensions.hpp"
-#include "server.hpp"
+#include "names.hpp"
+#include "offers.hpp"
+#include "request_writer.hpp"
+#include "response.hpp"
+#include "response_writer.hpp"
 
 namespace tether {
 
@@ -30,21 +33,14 @@ struct basic_connect_request {
 
   template <class F>
   void for_each_subprotocol(F&& f) const {
-    http::for_each_header_element(*fields, "sec-websocket-protocol", [&](std::string_view p) {
-      f(p);
-      return true;
-    });
+    tether::for_each_subprotocol(*fields, field::sec_websocket_protocol.lowercase, f);
   }
   bool offers_subprotocol(std::string_view name) const {
-    bool found = false;
-    for_each_subprotocol([&](std::string_view p) { found = found || p == name; });
-    return found;
+    return tether::offers_subprotocol(*fields, field::sec_websocket_protocol.lowercase, name);
   }
   template <class F>
   void for_each_extension(F&& f) const {
-    for (const auto& field : *fields) {
-      if (field.name == "sec-websocket-extensions") parse_extensions(field.value, f);
-    }
+    tether::for_each_extension(*fields, field::sec_websocket_extensions.lowercase, f);
   }
 };
 
@@ -73,14 +69,17 @@ std::error_code validate_extended_connect(const Headers& fields, basic_connect_r
     if (slot == nullptr || !slot->empty() || field.value.empty()) return error::bad_pseudo_header;
     *slot = field.value;
   }
-  if (method != "CONNECT" || protocol != "websocket") return error::not_extended_connect;
+  if (method != "CONNECT" || protocol != websocket_token) return error::not_extended_connect;
   // RFC 8441 §4: an extended CONNECT carries :scheme and :path as well.
   if (request.scheme.empty() || request.path.empty() || request.authority.empty()) return error::bad_pseudo_header;
-  const http::header_field* version_field = http::find_header(fields, "sec-websocket-version");
+  const http::header_field* version_field = http::find_header(fields, field::sec_websocket_version.lowercase);
   if (version_field == nullptr) return error::missing_sec_websocket_version;
-  if (version_field->value != "13") return error::unsupported_sec_websocket_version;
-  if (const std::error_code ec = check_offers(fields, "sec-websocket-protocol", "sec-websocket-extensions")) return ec;
-  const http::header_field* origin = http::find_header(fields, "origin");
+  if (version_field->value != websocket_version) return error::unsupported_sec_websocket_version;
+  if (const std::error_code ec =
+          check_offers(fields, field::sec_websocket_protocol.lowercase, field::sec_websocket_extensions.lowercase)) {
+    return ec;
+  }
+  const http::header_field* origin = http::find_header(fields, field::origin.lowercase);
   request.origin = origin != nullptr ? origin->value : std::string_view{};
   return {};
 }
@@ -89,13 +88,12 @@ std::error_code validate_extended_connect(const Headers& fields, basic_connect_r
 template <class Headers, class Sink>
 std::error_code write_extended_connect_response(const basic_connect_request<Headers>& request,
                                                 const accept_options& options, Sink& out) {
-  if (!options.subprotocol.empty() && !request.offers_subprotocol(options.subprotocol)) {
-    return error::subprotocol_not_offered;
-  }
-  if (const std::error_code ec = http::check_headers(options.extra_headers)) return ec;
+  const std::error_code refused =
+      check_accept_options(options, [&](std::string_view name) { return request.offers_subprotocol(name); });
+  if (refused) return refused;
   out.add(":status", "200");
-  if (!options.subprotocol.empty()) out.add("sec-websocket-protocol", options.subprotocol);
-  if (!options.extensions.empty()) out.add("sec-websocket-extensions", options.extensions);
+  if (!options.subprotocol.empty()) out.add(field::sec_websocket_protocol.lowercase, options.subprotocol);
+  if (!options.extensions.empty()) out.add(field::sec_websocket_extensions.lowercase, options.extensions);
   for (const auto& field : options.extra_headers) out.add(field.name, field.value);
   return {};
 }
@@ -109,14 +107,14 @@ std::error_code write_extended_connect_request(const websocket_uri& uri, std::st
   // "/" in front of "?q", which a view into the URI cannot hold.
   if (!uri.resource.empty() && uri.resource.front() == '?') return error::bad_uri;
   out.add(":method", "CONNECT");
-  out.add(":protocol", "websocket");
+  out.add(":protocol", websocket_token);
   out.add(":scheme", uri.secure ? "https" : "http");  // RFC 8441 §5: ws maps to http, wss to https
   out.add(":path", uri.resource.empty() ? std::string_view("/") : uri.resource);
   out.add(":authority", authority);
-  out.add("sec-websocket-version", "13");
-  if (!options.origin.empty()) out.add("origin", options.origin);
-  for (std::string_view protocol : options.subprotocols) out.add("sec-websocket-protocol", protocol);
-  if (!options.extensions.empty()) out.add("sec-websocket-extensions", options.extensions);
+  out.add(field::sec_websocket_version.lowercase, websocket_version);
+  if (!options.origin.empty()) out.add(field::origin.lowercase, options.origin);
+  for (std::string_view protocol : options.subprotocols) out.add(field::sec_websocket_protocol.lowercase, protocol);
+  if (!options.extensions.empty()) out.add(field::sec_websocket_extensions.lowercase, options.extensions);
   for (const auto& field : options.extra_headers) out.add(field.name, field.value);
   return {};
 }
@@ -130,12 +128,13 @@ std::error_code validate_extended_connect_response(const Headers& fields, name_l
   if (status == nullptr || status->value.size() != 3) return error::bad_pseudo_header;
   if (status->value[0] != '2') return error::unexpected_status;
   std::string_view selected;
-  if (const std::error_code ec =
-          check_selected_subprotocol(fields, "sec-websocket-protocol", offered_subprotocols, selected)) {
+  if (const std::error_code ec = check_selected_subprotocol(
+          fields, field::sec_websocket_protocol.lowercase,
+          [&](std::string_view name) { return offered_subprotocols.contains(name); }, selected)) {
     return ec;
   }
   if (selected_subprotocol != nullptr) *selected_subprotocol = selected;
-  return check_accepted_extensions(fields, "sec-websocket-extensions", offered_extensions);
+  return check_accepted_extensions(fields, field::sec_websocket_extensions.lowercase, offered_extensions);
 }
 
 }  // namespace tether

@@ -30,6 +30,20 @@ struct websocket_uri {
   bool default_port() const noexcept { return port == (secure ? 443 : 80); }
 };
 
+// The characters of a host: an IPv6 literal's hex digits, ':' and '.'; or a
+// reg-name's unreserved, sub-delims and pct-encoded (RFC 3986 §3.2.2).
+constexpr bool is_uri_host_char(char c, bool ipv6_literal) noexcept {
+  if (ipv6_literal) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+  }
+  return http::is_tchar(c) || c == '%' || c == '(' || c == ')' || c == ',' || c == ';' || c == '=';
+}
+
+// Path and query: visible ASCII only, never '#' (RFC 6455 §3: no fragment).
+constexpr bool is_uri_resource_char(char c) noexcept {
+  return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7F && c != '#';
+}
+
 inline std::error_code parse_websocket_uri(std::string_view text, websocket_uri& uri) noexcept {
   uri = {};
   const std::size_t scheme_end = text.find("://");
@@ -61,8 +75,7 @@ inline std::error_code parse_websocket_uri(std::string_view text, websocket_uri&
     uri.host = authority.substr(1, close - 1);
     uri.ipv6_literal = true;
     for (char c : uri.host) {
-      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      if (!hex && c != ':' && c != '.') return error::bad_uri_host;
+      if (!is_uri_host_char(c, true)) return error::bad_uri_host;
     }
     const std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
@@ -79,10 +92,7 @@ inline std::error_code parse_websocket_uri(std::string_view text, websocket_uri&
     }
     if (uri.host.empty()) return error::bad_uri_host;
     for (char c : uri.host) {
-      // reg-name characters (RFC 3986 §3.2.2): unreserved, sub-delims, pct-encoded
-      const bool ok = http::detail::has(c, http::detail::tchar) || c == '%' || c == '(' || c == ')' || c == ',' ||
-                      c == ';' || c == '=';
-      if (!ok) return error::bad_uri_host;
+      if (!is_uri_host_char(c, false)) return error::bad_uri_host;
     }
   }
   if (uri.explicit_port) {

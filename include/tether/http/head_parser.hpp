@@ -22,6 +22,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "../defaults.hpp"
 #include "../detail/http_scan.hpp"
 #include "../error.hpp"
 #include "syntax.hpp"
@@ -29,8 +30,8 @@
 namespace tether::http {
 
 struct head_limits {
-  std::size_t max_head_size = 8 * 1024;  // bytes up to and including the empty line
-  std::size_t max_header_count = 100;    // field lines
+  std::size_t max_head_size = defaults::max_head_size;        // bytes up to and including the empty line
+  std::size_t max_header_count = defaults::max_header_count;  // field lines
 };
 
 struct version {

@@ -49,10 +49,13 @@ constexpr char lower(char c) noexcept { return chars.lowered[static_cast<unsigne
 
 }  // namespace detail
 
+// A token character (RFC 9110 §5.6.2).
+constexpr bool is_tchar(char c) noexcept { return detail::has(c, detail::tchar); }
+
 constexpr bool is_token(std::string_view text) noexcept {
   if (text.empty()) return false;
   for (char c : text) {
-    if (!detail::has(c, detail::tchar)) return false;
+    if (!is_tchar(c)) return false;
   }
   return true;
 }
@@ -124,6 +127,17 @@ constexpr bool for_each_list_element(std::string_view list, F&& f) {
     if (comma == std::string_view::npos) return true;
     list.remove_prefix(comma + 1);
   }
+}
+
+// True when the comma-separated list holds `name` exactly (case-sensitive:
+// subprotocol names, RFC 6455 §4.1 item 6).
+constexpr bool list_has_exact(std::string_view list, std::string_view name) {
+  bool found = false;
+  for_each_list_element(list, [&](std::string_view element) {
+    found = element == name;
+    return !found;
+  });
+  return found;
 }
 
 // True when the comma-separated list holds `token` (case-insensitive).

@@ -20,7 +20,8 @@
 
 namespace tether::http {
 
-// A buffer of N bytes that refuses to overflow (overflowed() tells).
+// A buffer of N bytes that refuses to overflow: an append that does not fit
+// writes nothing, and overflowed() tells (the head reader checks it).
 template <std::size_t N>
 class fixed_buffer {
  public:
@@ -58,23 +59,32 @@ inline std::string_view format_unsigned(std::uint64_t value, char (&scratch)[20]
   return {scratch + position, sizeof scratch - position};
 }
 
-// Appends "name: value\r\n" after checking both (the one place that guards
-// against header injection).
+// The one check that guards against header injection: a token name and a
+// field value without CR, LF or other control bytes (RFC 9110 §5).
+constexpr bool is_safe_header(std::string_view name, std::string_view value) noexcept {
+  return is_token(name) && is_field_value(value);
+}
+
+// Appends "name: value\r\n" for a field that passed is_safe_header().
 template <class Buffer>
-std::error_code append_header(Buffer& out, std::string_view name, std::string_view value) {
-  if (!is_token(name) || !is_field_value(value)) return error::header_injection;
+void append_checked_header(Buffer& out, std::string_view name, std::string_view value) {
   append(out, name);
   append(out, ": ");
   append(out, value);
   append(out, "\r\n");
-  return {};
 }
 
+// Appends every field of a list that passed check_headers().
 template <class Buffer, class Headers>
-std::error_code append_headers(Buffer& out, const Headers& headers) {
-  for (const header_field& field : headers) {
-    if (const std::error_code ec = append_header(out, field.name, field.value)) return ec;
-  }
+void append_checked_headers(Buffer& out, const Headers& headers) {
+  for (const header_field& field : headers) append_checked_header(out, field.name, field.value);
+}
+
+// Checks, then appends; refused (nothing written) when the field is unsafe.
+template <class Buffer>
+[[nodiscard]] std::error_code append_header(Buffer& out, std::string_view name, std::string_view value) {
+  if (!is_safe_header(name, value)) return error::header_injection;
+  append_checked_header(out, name, value);
   return {};
 }
 
@@ -91,7 +101,7 @@ struct header_span {
 template <class Headers>
 std::error_code check_headers(const Headers& headers) noexcept {
   for (const header_field& field : headers) {
-    if (!is_token(field.name) || !is_field_value(field.value)) return error::header_injection;
+    if (!is_safe_header(field.name, field.value)) return error::header_injection;
   }
   return {};
 }

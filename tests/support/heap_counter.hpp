@@ -1,20 +1,45 @@
-// Counts heap allocations made by the benchmark binary (global operator new),
-// so a benchmark can report allocations per operation. Include in one file.
-#ifndef TETHER_BENCH_ALLOC_COUNTER_HPP
-#define TETHER_BENCH_ALLOC_COUNTER_HPP
+// Counts heap allocations made by a test or benchmark binary (global operator
+// new), for allocations per operation and bytes in use. Include in one file of
+// a binary. Under AddressSanitizer, whose runtime owns operator new, the bytes
+// in use come from the sanitizer's allocator instead (and allocations are not
+// counted).
+#ifndef TETHER_TESTS_HEAP_COUNTER_HPP
+#define TETHER_TESTS_HEAP_COUNTER_HPP
 
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TETHER_HEAP_FROM_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TETHER_HEAP_FROM_SANITIZER 1
+#endif
+#endif
+
+#ifdef TETHER_HEAP_FROM_SANITIZER
+#include <sanitizer/allocator_interface.h>
+#endif
+
 namespace bench {
 inline std::atomic<std::size_t> allocation_count{0};
 inline std::atomic<std::size_t> allocated_bytes{0};
 inline std::atomic<std::size_t> live_bytes{0};
 inline std::atomic<std::size_t> peak_live_bytes{0};
+
+// Heap bytes in use by the whole process right now.
+inline std::size_t heap_in_use() {
+#ifdef TETHER_HEAP_FROM_SANITIZER
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  return live_bytes.load();
+#endif
+}
 }  // namespace bench
 
+#ifndef TETHER_HEAP_FROM_SANITIZER
 // Sized so live_bytes can follow frees: the size is stored before the block.
 void* operator new(std::size_t size) {
   bench::allocation_count.fetch_add(1, std::memory_order_relaxed);
@@ -36,5 +61,6 @@ void operator delete(void* pointer, std::size_t) noexcept { operator delete(poin
 void* operator new[](std::size_t size) { return operator new(size); }
 void operator delete[](void* pointer) noexcept { operator delete(pointer); }
 void operator delete[](void* pointer, std::size_t) noexcept { operator delete(pointer); }
+#endif
 
 #endif

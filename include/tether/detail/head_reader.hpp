@@ -1,6 +1,6 @@
 // tether — header-only, sans-IO WebSocket (RFC 6455). Boost Software License 1.0.
-#ifndef TETHER_HANDSHAKE_HEAD_READER_HPP
-#define TETHER_HANDSHAKE_HEAD_READER_HPP
+#ifndef TETHER_DETAIL_HEAD_READER_HPP
+#define TETHER_DETAIL_HEAD_READER_HPP
 
 // Collects the bytes of an HTTP head as they arrive (never more than the head
 // size limit, +1 to notice it), runs the incremental parser over them, and
@@ -11,17 +11,11 @@
 #include <string_view>
 #include <system_error>
 
+#include "../error.hpp"
+#include "../handshake/result.hpp"
 #include "../http/head_parser.hpp"
 
 namespace tether {
-
-enum class handshake_status { need_more, complete, failed };
-
-struct handshake_result {
-  handshake_status status = handshake_status::need_more;
-  std::size_t consumed = 0;  // bytes of this feed() that belong to the head
-  std::error_code error;
-};
 
 namespace detail {
 
@@ -37,24 +31,29 @@ class head_reader {
   // that belong to the head: whatever follows is not HTTP.
   template <class Head, class Validate>
   handshake_result feed(const void* data, std::size_t size, Head& head, Validate&& validate) {
-    if (result_.status != handshake_status::need_more) return {result_.status, 0, result_.error};
+    if (result_.status != handshake_status::need_more) return {result_.status, 0, result_.failure};
     const std::size_t before = storage_.size();
     const std::size_t room = parser_.limits().max_head_size + 1 - before;  // +1 notices the limit
     const std::size_t take = size < room ? size : room;
     storage_.append(static_cast<const char*>(data), take);
+    // A fixed-size storage refuses what does not fit: that is a head too
+    // large for it, never bytes silently skipped.
+    if (storage_.size() != before + take) return settle(handshake_status::failed, 0, error::head_too_large);
     const http::parse_result parsed = parser_.parse(std::string_view(storage_.data(), storage_.size()), head);
     if (parsed.status == http::parse_status::need_more) return {handshake_status::need_more, take, {}};
-    if (parsed.status == http::parse_status::failed) return settle(handshake_status::failed, take, parsed.error());
+    if (parsed.status == http::parse_status::failed) return settle(handshake_status::failed, take, parsed.failure);
     const std::size_t head_bytes = parsed.head_size - before;
-    if (const std::error_code ec = validate()) return settle(handshake_status::failed, head_bytes, ec);
+    if (const std::error_code ec = validate()) {
+      return settle(handshake_status::failed, head_bytes, static_cast<tether::error>(ec.value()));
+    }
     return settle(handshake_status::complete, head_bytes, {});
   }
 
   const handshake_result& result() const noexcept { return result_; }
 
  private:
-  handshake_result settle(handshake_status status, std::size_t consumed, std::error_code ec) {
-    result_ = {status, consumed, ec};
+  handshake_result settle(handshake_status status, std::size_t consumed, tether::error failure) {
+    result_ = {status, consumed, failure};
     return result_;
   }
 

@@ -4,9 +4,11 @@
 #define TETHER_EXAMPLES_CHAT_SERVER_CHAT_ROOM_HPP
 
 #include <tether/connection.hpp>
+#include <tether/connection/shared_message.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -23,12 +25,32 @@ namespace chat {
 
 using steady_clock = std::chrono::steady_clock;
 
-// A client that lets its backlog of output pile up past the room's limit (it
-// stopped reading) gets no more chat messages until it drains half of it; one
-// that stays stuck for slow_client_timeout is disconnected. Memory per client
-// stays bounded by the limit plus the socket buffers, whatever the others say.
+// Per-client backpressure, with tether's watermarks: a client whose queued
+// output passes the backlog limit (it stopped reading) gets no chat messages
+// until it drains to half of it (tether's `writable` event); one that stays
+// over the limit for slow_client_timeout is failed by tether (slow_reader,
+// 1008), and one that stays behind (backpressured) that long is aborted by
+// the server's timer pass (tether's clock stops when the kernel takes a few
+// bytes and the queue dips under the high watermark, while the client is
+// still behind and gets nothing); either way its socket is closed at once. Memory per client stays bounded by the
+// limit plus the socket buffers, whatever the others say.
 inline constexpr std::size_t default_backlog_limit = 4 * 1024 * 1024;
 inline constexpr std::chrono::seconds slow_client_timeout{5};
+
+// The limit holds at least two of the largest messages.
+inline std::size_t backlog_limit_for(std::uint64_t max_message_size) {
+  return std::max(default_backlog_limit, static_cast<std::size_t>(2 * max_message_size));
+}
+
+inline tether::connection_options connection_options_for(std::uint64_t max_message_size) {
+  tether::connection_options options;
+  options.max_message_size = options.max_frame_size = max_message_size;
+  options.output_high_watermark = backlog_limit_for(max_message_size);
+  options.output_low_watermark = options.output_high_watermark / 2;
+  options.max_queued_output = 2 * options.output_high_watermark;  // a hard cap behind the watermark
+  options.max_backpressure_time = slow_client_timeout;
+  return options;
+}
 
 struct client {
   client(int socket, std::string address, steady_clock::time_point now)
@@ -54,9 +76,10 @@ struct client {
   std::size_t room_slot = 0;
   bool in_room = false;
 
-  // Backpressure: since when this client could not take messages, how many it missed.
-  std::optional<steady_clock::time_point> slow_since;
+  // Backpressure: how many chat messages this client missed while it was
+  // behind, and since when (noted by the timer pass).
   std::size_t dropped = 0;
+  std::optional<steady_clock::time_point> behind_since;
 
   // Closing: our side is shut down (FIN sent) and what still arrives is read
   // and dropped, so the peer reads our last bytes (an HTTP answer, a close
@@ -101,11 +124,7 @@ inline void fail(client& c, const char* what, std::error_code ec) {
 
 class room {
  public:
-  // The limit holds at least two of the largest messages.
-  explicit room(std::size_t max_message_size) : backlog_limit_(std::max(default_backlog_limit, 2 * max_message_size)) {}
-
   std::size_t size() const noexcept { return members_.size(); }
-  std::size_t backlog_limit() const noexcept { return backlog_limit_; }
 
   void join(client& c) {
     if (c.in_room) return;
@@ -121,41 +140,41 @@ class room {
     c.in_room = false;
   }
 
-  // Queues `payload` for one client, unless it is too far behind.
-  void send_to(client& c, const std::string& payload, steady_clock::time_point now, touched_list& touched) const {
-    if (c.ws->queued_output() + payload.size() > backlog_limit_) {
-      if (!c.slow_since) {
-        c.slow_since = now;
+  // The fan-out: one chat message to every open client. The payload is
+  // copied and checked once; every connection's queue references it.
+  void broadcast(std::string_view payload, touched_list& touched) const {
+    const tether::shared_message message = tether::shared_message::text(payload);
+    for (client* c : members_) send_to(*c, message, touched);
+  }
+
+  // Queues a message for one client, unless it is behind (backpressured).
+  static void send_to(client& c, const tether::shared_message& message, touched_list& touched) {
+    if (c.ws->backpressured()) {
+      if (c.dropped++ == 0) {
         std::printf("slow fd=%d: %zu bytes queued, dropping its messages\n", c.fd, c.ws->queued_output());
       }
-      ++c.dropped;
       return;
     }
-    if (const std::error_code ec = c.ws->send_text(payload)) {
+    if (const std::error_code ec = c.ws->send_shared(message)) {
       ++c.dropped;
       std::printf("send fd=%d refused: %s\n", c.fd, ec.message().c_str());
       return;
     }
     touched.add(c);
   }
-
-  // The fan-out: one chat message to every open client. One send per client
-  // today (each connection copies the payload into its queue); this is the
-  // one place to change when tether can share one payload between clients.
-  void broadcast(const std::string& payload, steady_clock::time_point now, touched_list& touched) const {
-    for (client* c : members_) send_to(*c, payload, now, touched);
+  static void send_to(client& c, std::string_view payload, touched_list& touched) {
+    send_to(c, tether::shared_message::text(payload), touched);
   }
 
-  // A client that drained half its backlog gets messages again.
-  void note_drained(client& c) const {
-    if (!c.slow_since || c.ws->queued_output() > backlog_limit_ / 2) return;
+  // tether's `writable` event: the client drained half its backlog.
+  static void caught_up(client& c) {
+    if (c.dropped == 0) return;
     std::printf("slow fd=%d: caught up after missing %zu messages\n", c.fd, c.dropped);
-    c.slow_since.reset();
     c.dropped = 0;
+    c.behind_since.reset();
   }
 
  private:
-  std::size_t backlog_limit_;
   std::vector<client*> members_;
 };
 

@@ -24,10 +24,7 @@ namespace chat {
 class chat_service {
  public:
   chat_service(const server_options& options, bool secure, touched_list& touched)
-      : options_(options),
-        secure_(secure),
-        touched_(touched),
-        room_(static_cast<std::size_t>(options.max_message_size)) {
+      : options_(options), secure_(secure), touched_(touched) {
     std::random_device device;
     char id[17];
     std::snprintf(id, sizeof id, "%08x%08x", device(), device());
@@ -42,8 +39,7 @@ class chat_service {
     std::printf("redis: instance %s uses %s (channel tether:chat)\n", instance_id_.c_str(), options_.redis_url.c_str());
   }
 
-  void handle_events(client& c, steady_clock::time_point now) {
-    now_ = now;
+  void handle_events(client& c) {
     for (tether::event e = c.ws->next_event(); e; e = c.ws->next_event()) {
       switch (e.type) {
         case tether::event_type::upgrade_request:
@@ -61,10 +57,16 @@ class chat_service {
           break;
         case tether::event_type::failure: {
           const std::error_code ec = example::error_of(e);
+          if (ec == tether::error::slow_reader) {
+            std::printf("slow fd=%d: disconnected after missing %zu messages\n", c.fd, c.dropped);
+          }
           log_close(c, static_cast<int>(e.code), ec.message());
           room_.leave(c);
           break;
         }
+        case tether::event_type::writable:
+          room::caught_up(c);
+          break;
         default:  // pings are answered by the connection; a server gets no rejected
           break;
       }
@@ -75,10 +77,10 @@ class chat_service {
   // From Redis: "<instance id> <message>". Our own come back too and were
   // delivered here already (at once, so this instance's chat works while
   // Redis is down): skip them.
-  void on_bus_message(std::string_view envelope, steady_clock::time_point now) {
+  void on_bus_message(std::string_view envelope) {
     const auto space = envelope.find(' ');
     if (space == std::string_view::npos || envelope.substr(0, space) == instance_id_) return;
-    room_.broadcast(std::string(envelope.substr(space + 1)), now, touched_);
+    room_.broadcast(envelope.substr(space + 1), touched_);
   }
 
  private:
@@ -124,20 +126,20 @@ class chat_service {
   void joined(client& c) {
     if (c.in_room || !c.ws->is_open()) return;
     room_.join(c);
-    room_.send_to(c, system_message("Welcome!"), now_, touched_);
+    room::send_to(c, system_message("Welcome!"), touched_);
   }
 
   void on_message(client& c, tether::opcode type, std::string_view payload) {
     if (type != tether::opcode::text) {
-      room_.send_to(c, system_message("messages are JSON text", "binary_message"), now_, touched_);
+      room::send_to(c, system_message("messages are JSON text", "binary_message"), touched_);
       return;
     }
     const parsed_message message = parse_client_message(payload);
     if (!message.problem.empty()) {
-      room_.send_to(c, system_message("not a chat message", message.problem), now_, touched_);
+      room::send_to(c, system_message("not a chat message", message.problem), touched_);
       return;
     }
-    room_.broadcast(message.wire, now_, touched_);
+    room_.broadcast(message.wire, touched_);
     if (bus_ != nullptr && !bus_->publish(instance_id_ + " " + message.wire)) {
       std::printf("redis: not connected, message stays on this instance\n");
     }
@@ -149,7 +151,6 @@ class chat_service {
   room room_;
   example::redis_bus* bus_ = nullptr;
   std::string instance_id_;
-  steady_clock::time_point now_{};
 };
 
 }  // namespace chat

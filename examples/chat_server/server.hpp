@@ -39,17 +39,15 @@ inline constexpr std::size_t tls_record_limit = 256 * 1024;
 inline constexpr std::chrono::seconds linger_time{2};
 // How long a shutdown waits for clients to answer its 1001 close.
 inline constexpr std::chrono::seconds shutdown_grace{3};
-// Timers (tether's keep-alive and close timeouts, request and slow-client
-// timeouts) need no finer grain than this.
+// Timers (tether's keep-alive, close and slow-reader timeouts, the request
+// timeout) need no finer grain than this.
 inline constexpr std::chrono::milliseconds timer_grain{100};
 
 class server {
  public:
   server(const server_options& options, SSL_CTX* tls)
       : options_(options), tls_(tls), chat_(options, tls != nullptr, touched_) {
-    connection_options_.max_message_size = connection_options_.max_frame_size = options.max_message_size;
-    // The room's backpressure rule acts first; this is only the hard cap.
-    connection_options_.max_queued_output = 2 * chat_.members().backlog_limit();
+    connection_options_ = connection_options_for(options.max_message_size);
   }
   ~server() {
     for (auto& entry : clients_) ::close(entry.first);
@@ -252,7 +250,7 @@ class server {
       return;
     }
     c.ws->receive_eof();
-    chat_.handle_events(c, now_);
+    chat_.handle_events(c);
     c.dead = true;  // nothing more can be read; what is queued cannot be answered
   }
 
@@ -260,7 +258,7 @@ class server {
   void received(client& c, unsigned char* data, std::size_t size) {
     if (c.ws) {
       c.ws->receive(static_cast<void*>(data), size);  // unmasked in place; drained right below
-      return chat_.handle_events(c, now_);
+      return chat_.handle_events(c);
     }
     if (c.answered) return;  // the rest of a plain HTTP request is not read
     if (c.head.size() + size > max_request_bytes) {
@@ -286,7 +284,7 @@ class server {
         c.messages = tether::message_assembler(options_.max_message_size);
         // The head (and anything after it) goes to the connection, which checks it by RFC 6455 §4.2.1.
         c.ws->receive(static_cast<void*>(c.head.data()), c.head.size());
-        chat_.handle_events(c, now_);
+        chat_.handle_events(c);
         std::string().swap(c.head);
         return;
     }
@@ -309,7 +307,6 @@ class server {
     } else if (!example::flush_queue(c.fd, c.http_answer) || (c.ws && !example::send_output(c.fd, *c.ws))) {
       return false;
     }
-    if (c.ws && c.slow_since) chat_.members().note_drained(c);
     return true;
   }
 
@@ -359,11 +356,13 @@ class server {
       }
       if (const auto deadline = c.ws->next_deadline(); deadline && *deadline <= now_) {
         c.ws->tick(now_);
-        chat_.handle_events(c, now_);
+        chat_.handle_events(c);
       }
-      if (c.slow_since && now_ - *c.slow_since > slow_client_timeout) {
+      if (c.dropped != 0 && !c.behind_since) c.behind_since = now_;
+      if (c.behind_since && now_ - *c.behind_since > slow_client_timeout && !c.dead) {
         std::printf("slow fd=%d: disconnected after missing %zu messages\n", c.fd, c.dropped);
         log_close(c, 1006, "slow consumer disconnected");
+        c.ws->abort();
         close_soon(c);
       }
     }
@@ -399,7 +398,7 @@ class server {
     }
     if (!example::resolve(url.host, url.port, where, error)) return false;
     bus_ = std::make_unique<example::redis_bus>(epoll_, where, url, "tether:chat",
-                                                [this](std::string_view m) { chat_.on_bus_message(m, now_); });
+                                                [this](std::string_view m) { chat_.on_bus_message(m); });
     chat_.use_bus(*bus_);
     bus_->start(steady_clock::now());
     return true;

@@ -18,7 +18,7 @@ namespace example {
 
 // The only place an event's error is read (its type is becoming a plain
 // enum; a std::error_code will be made on request).
-inline std::error_code error_of(const tether::event& e) { return std::error_code(e.error); }
+inline std::error_code error_of(const tether::event& e) { return e.error(); }
 
 // Acknowledges written bytes (consume() returns void today and a
 // std::error_code soon; both are handled here).

@@ -117,6 +117,26 @@ enum class error : int {
   output_queue_full,
   consume_beyond_queued,
   buffer_too_small,
+
+  // permessage-deflate negotiation, RFC 7692 §5 and §7.1. A server declines a
+  // bad offer (these say why); a client fails the connection on a bad response.
+  unknown_deflate_parameter,
+  duplicate_deflate_parameter,
+  bad_deflate_parameter_value,
+  deflate_window_bits_out_of_range,
+  unoffered_deflate_parameter,
+  missing_deflate_parameter,
+  deflate_window_too_large,
+  deflate_accepted_twice,
+  bad_deflate_options,
+
+  // permessage-deflate frames and payload, RFC 7692 §6 and §7.2.
+  compressed_control_frame,
+  compressed_continuation_frame,
+  inflate_failed,
+  deflate_message_truncated,
+  inflated_message_too_big,
+  zlib_error,
 };
 
 // Groups of errors, for code that reacts to a kind of failure rather than a rule.
@@ -318,6 +338,43 @@ inline constexpr error_info error_table[] = {
      "consume() was given more bytes than are queued (a failed write's -1?)"},
     {error::buffer_too_small, "buffer_too_small", condition::misuse, no_close, 0,
      "the destination buffer is too small"},
+
+    {error::unknown_deflate_parameter, "unknown_deflate_parameter", condition::handshake_failed, no_close, 0,
+     "permessage-deflate parameter not defined for this element (RFC 7692 §7, §7.1)"},
+    {error::duplicate_deflate_parameter, "duplicate_deflate_parameter", condition::handshake_failed, no_close, 0,
+     "a permessage-deflate parameter appears more than once (RFC 7692 §7)"},
+    {error::bad_deflate_parameter_value, "bad_deflate_parameter_value", condition::handshake_failed, no_close, 0,
+     "permessage-deflate parameter value malformed: a value on a no_context_takeover flag, a missing window size, "
+     "or not digits without a leading zero (RFC 7692 §7.1)"},
+    {error::deflate_window_bits_out_of_range, "deflate_window_bits_out_of_range", condition::handshake_failed, no_close,
+     0, "permessage-deflate window bits outside 8-15 (RFC 7692 §7.1.2)"},
+    {error::unoffered_deflate_parameter, "unoffered_deflate_parameter", condition::handshake_failed, no_close, 0,
+     "the response has client_max_window_bits but the offer did not (RFC 7692 §7.1.2.2)"},
+    {error::missing_deflate_parameter, "missing_deflate_parameter", condition::handshake_failed, no_close, 0,
+     "a parameter the offer required is missing: server_no_context_takeover (RFC 7692 §7.1.1.1), "
+     "server_max_window_bits (§7.1.2.1) or client_max_window_bits (§7.1.2.2)"},
+    {error::deflate_window_too_large, "deflate_window_too_large", condition::handshake_failed, no_close, 0,
+     "the response allows a larger window than the offer did (RFC 7692 §7.1.2)"},
+    {error::deflate_accepted_twice, "deflate_accepted_twice", condition::handshake_failed, no_close, 0,
+     "permessage-deflate accepted more than once: both would use RSV1 (RFC 7692 §5)"},
+    {error::bad_deflate_options, "bad_deflate_options", condition::misuse, no_close, 0,
+     "deflate_options out of range: window bits 8-15, memory level 1-9, compression level 0-9"},
+
+    {error::compressed_control_frame, "compressed_control_frame", condition::protocol_violation,
+     close_code::protocol_error, 0, "RSV1 (per-message compressed) set on a control frame (RFC 7692 §6.1)"},
+    {error::compressed_continuation_frame, "compressed_continuation_frame", condition::protocol_violation,
+     close_code::protocol_error, 0, "RSV1 (per-message compressed) set on a continuation frame (RFC 7692 §6.1)"},
+    // 1007 as Node's ws answers a corrupt compressed stream (lib/permessage-deflate.js);
+    // RFC 7692 names no code, python-websockets uses 1002.
+    {error::inflate_failed, "inflate_failed", condition::protocol_violation, close_code::invalid_payload, 0,
+     "compressed payload is not a valid DEFLATE stream (RFC 7692 §7.2.2, RFC 1951)"},
+    {error::deflate_message_truncated, "deflate_message_truncated", condition::protocol_violation,
+     close_code::invalid_payload, 0,
+     "compressed message does not end on a DEFLATE block boundary (RFC 7692 §7.2.1-7.2.2)"},
+    {error::inflated_message_too_big, "inflated_message_too_big", condition::limit_exceeded,
+     close_code::message_too_big, 0, "decompressed message exceeds the configured limit (RFC 6455 §7.4.1, 1009)"},
+    {error::zlib_error, "zlib_error", condition::limit_exceeded, close_code::internal_error, 0,
+     "zlib failed: out of memory or an internal error (1011)"},
 };
 
 constexpr std::size_t error_count = sizeof(error_table) / sizeof(error_table[0]);

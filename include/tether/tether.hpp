@@ -4,7 +4,8 @@
 
 // The umbrella header: everything in tether that needs no third-party library.
 // Backends with dependencies have their own headers: tether/openssl.hpp
-// (OpenSSL, CMake target tether::openssl).
+// (OpenSSL, CMake target tether::openssl) and tether/deflate.hpp
+// (permessage-deflate with zlib, CMake target tether::deflate).
 
 #include "base64.hpp"
 #include "close_code.hpp"

@@ -13,7 +13,7 @@ std::string server_frame(opcode op, std::string_view payload) { return test::tex
 
 }  // namespace
 
-TEST_CASE("close §5.5.1: the peer's close is echoed with its code; the server closes TCP first",
+TEST_CASE("close §5.5.1: the peer's close is echoed with its code — the server closes TCP first",
           "[connection][close]") {
   tether::connection server(tether::role::server);
   test::open_server(server);
@@ -59,7 +59,7 @@ TEST_CASE("close §7.1.1: a client waits for the server's TCP close, bounded by 
   CHECK(polite.should_close_transport());
 }
 
-TEST_CASE("close §7.1.2: after sending close only the close goes out; the peer's answer completes it",
+TEST_CASE("close §7.1.2: after sending close only the close goes out — the peer's answer completes it",
           "[connection][close]") {
   tether::connection server(tether::role::server);
   test::open_server(server);
@@ -80,7 +80,7 @@ TEST_CASE("close §7.1.2: after sending close only the close goes out; the peer'
   CHECK(server.should_close_transport());
 }
 
-TEST_CASE("close §7.4: codes that may not be sent fail with 1002; others are echoed", "[connection][close]") {
+TEST_CASE("close §7.4: codes that may not be sent fail with 1002 — others are echoed", "[connection][close]") {
   for (unsigned code : {0u, 999u, 1004u, 1005u, 1006u, 1015u, 1016u, 1100u, 2000u, 2999u, 5000u, 65535u}) {
     tether::connection server(tether::role::server);
     test::open_server(server);

@@ -117,7 +117,7 @@ TEST_CASE("rule §8.1: the validator state is per message", "[connection][rules]
   CHECK(r.events == std::vector<std::string>{"text:\xCE\xBA", "text:z"});
 }
 
-TEST_CASE("rule §5.5.2: pings are answered with the same payload; unsolicited pongs are fine", "[connection][rules]") {
+TEST_CASE("rule §5.5.2: pings are answered with the same payload — unsolicited pongs are fine", "[connection][rules]") {
   const auto r = to_server(test::concat({frame(opcode::ping, "Hello"), frame(opcode::pong, "unasked")}));
   CHECK(r.events == std::vector<std::string>{"ping:Hello", "pong:unasked"});
   CHECK(r.output == test::text_of(frame(opcode::pong, "Hello", true, false)));
@@ -128,7 +128,7 @@ TEST_CASE("rule §5.5.2: pings are answered with the same payload; unsolicited p
   CHECK(off.output.empty());
 }
 
-TEST_CASE("client frames are masked with fresh keys; server frames are not", "[connection][rules]") {
+TEST_CASE("client frames are masked with fresh keys — server frames are not", "[connection][rules]") {
   tether::connection client(tether::role::client);
   test::open_client(client);
   REQUIRE_FALSE(client.send_text("same"));

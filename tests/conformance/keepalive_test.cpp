@@ -36,7 +36,7 @@ TEST_CASE("keep-alive: an idle connection pings, and fails with 1011 when no pon
   CHECK_FALSE(server.next_deadline());
 }
 
-TEST_CASE("keep-alive: a pong in time keeps the connection; traffic postpones the ping", "[connection][timers]") {
+TEST_CASE("keep-alive: a pong in time keeps the connection — traffic postpones the ping", "[connection][timers]") {
   tether::connection_options options;
   options.ping_interval = 1000ms;
   options.pong_timeout = 500ms;
@@ -44,8 +44,15 @@ TEST_CASE("keep-alive: a pong in time keeps the connection; traffic postpones th
   test::open_server(server);
   server.tick(t0);
   server.tick(t0 + 1000ms);
-  test::take_output(server);
-  test::feed(server, test::frame(opcode::pong, "tthr"));
+  const std::string ping = test::take_output(server);
+  REQUIRE(ping.size() == 2 + 4);
+  const std::string payload = ping.substr(2);  // 4 random bytes
+  // §5.5.3: a pong answers the ping only with the ping's payload; another
+  // (here: the payload with one bit flipped) is an unsolicited pong.
+  std::string wrong = payload;
+  wrong[0] = static_cast<char>(wrong[0] ^ 1);
+  test::feed(server, test::frame(opcode::pong, wrong));
+  test::feed(server, test::frame(opcode::pong, payload));
   server.tick(t0 + 1200ms);
   CHECK(server.next_event().type == tether::event_type::none);
   CHECK(server.is_open());
@@ -55,6 +62,24 @@ TEST_CASE("keep-alive: a pong in time keeps the connection; traffic postpones th
   CHECK_FALSE(server.has_output());
   server.tick(t0 + 3100ms);
   CHECK(server.has_output());
+}
+
+TEST_CASE("keep-alive: a pong with another payload does not answer the ping", "[connection][timers]") {
+  tether::connection_options options;
+  options.ping_interval = 1000ms;
+  options.pong_timeout = 500ms;
+  tether::connection server(tether::role::server, options);
+  test::open_server(server);
+  server.tick(t0);
+  server.tick(t0 + 1000ms);
+  const std::string ping = test::take_output(server);
+  REQUIRE(ping.size() == 2 + 4);
+  std::string wrong = ping.substr(2);
+  wrong[3] = static_cast<char>(wrong[3] ^ 0x80);
+  test::feed(server, test::frame(opcode::pong, wrong));
+  test::feed(server, test::frame(opcode::pong, ""));
+  server.tick(t0 + 1500ms);
+  CHECK(server.next_event().failure == tether::error::ping_timeout);
 }
 
 TEST_CASE("keep-alive: a zero interval turns pings off", "[connection][timers]") {

@@ -358,7 +358,7 @@ TEST_CASE("seam 18: Content-Length: 0 on an upgrade request is no body", "[seams
   CHECK(five.feed(with_body.data(), with_body.size()).failure == tether::error::request_has_body);
 }
 
-TEST_CASE("seam 19: a failure says what was answered; abort() ends any state", "[seams][lifecycle]") {
+TEST_CASE("seam 19: a failure says what was answered — abort() ends any state", "[seams][lifecycle]") {
   tether::connection server(tether::role::server);
   const std::string bad = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   server.receive(static_cast<const void*>(bad.data()), bad.size());

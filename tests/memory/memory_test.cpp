@@ -170,3 +170,24 @@ TEST_CASE("memory: random interleavings of a whole conversation stay within the 
     REQUIRE(live() == baseline);
   }
 }
+
+TEST_CASE("memory: an idle connection gives its output memory back at the ticks", "[memory][output]") {
+  tether::connection server(tether::role::server);
+  test::open_server(server);
+  const auto now = tether::clock_time{} + std::chrono::hours(1);
+  server.tick(now);
+  server.tick(now);
+  const std::size_t idle = live();
+  REQUIRE_FALSE(server.send_text("hello"));
+  const std::size_t busy = live();
+  CHECK(busy > idle);  // a block for the frame
+  REQUIRE_FALSE(server.consume(server.queued_output()));
+  server.tick(now);  // something was queued since the last tick: kept for the next message
+  CHECK(live() == busy);
+  REQUIRE_FALSE(server.send_text("again"));  // and reused: no allocation
+  CHECK(live() == busy);
+  REQUIRE_FALSE(server.consume(server.queued_output()));
+  server.tick(now);
+  server.tick(now);  // a tick interval without traffic: given back
+  CHECK(live() == idle);
+}

@@ -8,7 +8,7 @@
 #include "conversation.hpp"
 #include "tether_catch.hpp"
 
-TEST_CASE("topics: publish reaches every member once; unsubscribe and unsubscribe_all remove", "[topics]") {
+TEST_CASE("topics: publish reaches every member once — unsubscribe and unsubscribe_all remove", "[topics]") {
   std::vector<std::unique_ptr<tether::connection>> peers;
   for (int i = 0; i < 6; ++i) {
     peers.push_back(std::make_unique<tether::connection>(tether::role::server));

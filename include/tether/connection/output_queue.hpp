@@ -15,7 +15,8 @@
 // A block or buffer is released when the last of its bytes is consumed (a
 // shared message when its last reference goes). Memory held is what is queued
 // plus at most two blocks (the one being filled and one spare, kept so that a
-// steady flow of small messages allocates nothing) and the segment ring.
+// steady flow of small messages allocates nothing) and the segment ring; a
+// queue that stays empty gives those back too (trim_if_idle, at each tick).
 
 #include <cstddef>
 #include <cstdint>
@@ -181,10 +182,29 @@ class output_queue {
     while (count_ != 0) pop_back();
   }
 
+  // Gives back the blocks and the ring when nothing was queued since the last
+  // call and nothing is queued now: an idle connection holds no output memory.
+  void trim_if_idle() noexcept {
+    const bool idle = !used_ && count_ == 0;
+    used_ = false;
+    if (!idle) return;
+    release_block_being_filled();
+    while (free_blocks_ != nullptr) {
+      detail::output_block* next = free_blocks_->next_free;
+      ::operator delete(free_blocks_);
+      free_blocks_ = next;
+    }
+    spare_count_ = 0;
+    ::operator delete(ring_);
+    ring_ = nullptr;
+    capacity_ = head_ = 0;
+  }
+
  private:
   detail::output_segment& at(std::size_t i) const noexcept { return ring_[(head_ + i) & (capacity_ - 1)]; }
 
   void push(const detail::output_segment& segment) {
+    used_ = true;
     if (count_ == capacity_) grow_ring();
     at(count_++) = segment;
   }
@@ -193,6 +213,7 @@ class output_queue {
   // extend the last segment when it ends right there.
   void note_block_bytes(unsigned char* out, std::size_t n) {
     if (n == 0) return;
+    used_ = true;
     filling_->written += n;
     queued_ += n;
     if (count_ != 0) {
@@ -310,6 +331,7 @@ class output_queue {
   std::size_t count_ = 0;
   std::size_t queued_ = 0;
   mutable std::size_t exposed_ = 0;  // leading bytes handed out by buffers() and not consumed
+  bool used_ = false;                // something was queued since the last trim_if_idle()
 };
 
 }  // namespace tether

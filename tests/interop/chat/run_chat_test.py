@@ -120,6 +120,12 @@ def start_chat_server(args, *extra, env=None, name="chat_server"):
     return server, port
 
 
+def start_chat(args, *extra, env=None):
+    """chat_server and its WebSocket URL."""
+    server, port = start_chat_server(args, *extra, env=env)
+    return server, port, f"ws://127.0.0.1:{port}/chat"
+
+
 def run(command, timeout=60, stdin=None):
     """A foreground process, bounded; returns (exit status, stdout, stderr)."""
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout)
@@ -172,8 +178,7 @@ def chat(text, sent_at="2024-05-01T12:34:56.789Z"):
 
 @scenario
 def python_clients(args):
-    server, port = start_chat_server(args)
-    url = f"ws://127.0.0.1:{port}/chat"
+    server, _, url = start_chat(args)
 
     async def conversation():
         a, b = await welcomed_clients(url, url)
@@ -205,8 +210,7 @@ def python_clients(args):
 
 @scenario
 def bad_input(args):
-    server, port = start_chat_server(args)
-    url = f"ws://127.0.0.1:{port}/chat"
+    server, _, url = start_chat(args)
 
     async def misbehave():
         observer, bad = await welcomed_clients(url, url)
@@ -352,8 +356,7 @@ def slow_reader(args):
     # A smaller ASan quarantine, so that resident memory shows what is held.
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=8:thread_local_quarantine_size_kb=64"
-    server, port = start_chat_server(args, "--max-message-size", str(1 << 20), env=env)
-    url = f"ws://127.0.0.1:{port}/chat"
+    server, port, url = start_chat(args, "--max-message-size", str(1 << 20), env=env)
     messages, size = 600, 64 * 1024
 
     # The slow client: a raw socket that completes the handshake, then never reads.

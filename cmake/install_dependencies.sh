@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks for the given package groups,
 # and nothing when everything is there already (idempotent).
-#   install_dependencies.sh build | test | bench
+#   install_dependencies.sh build | demo | test | bench
 set -euo pipefail
 
 packages=(cmake make g++ pkg-config)
 for group in "$@"; do
   case $group in
     build) ;;
-    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium) ;;
+    # The chat demo (examples/chat_server, examples/client): JSON, TLS, Redis client.
+    demo) packages+=(nlohmann-json3-dev libssl-dev libhiredis-dev) ;;
+    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium
+                     nlohmann-json3-dev libhiredis-dev redis-server openssl) ;;
     bench) packages+=(libbenchmark-dev libboost1.81-dev libwebsocketpp-dev libwslay-dev libasio-dev) ;;
     *) echo "unknown group: $group" >&2; exit 2 ;;
   esac

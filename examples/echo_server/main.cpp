@@ -182,8 +182,8 @@ class worker {
       return drop(c);
     }
     if (c.ws.should_close_transport()) return drop(c);
-    const std::uint32_t interest = (c.ws.queued_output() < read_pause_threshold ? EPOLLIN : 0u) |
-                                   (flushed.blocked ? EPOLLOUT : 0u);
+    const std::uint32_t interest =
+        (c.ws.queued_output() < read_pause_threshold ? EPOLLIN : 0u) | (flushed.blocked ? EPOLLOUT : 0u);
     if (interest != c.interest) {  // epoll_ctl only on a change, not on every pass
       c.interest = interest;
       if (!watch(c.fd, EPOLL_CTL_MOD, interest)) {
@@ -223,7 +223,7 @@ class worker {
         continue;
       }
       if (state != tether::connection_state::open) continue;  // closing already: it ends on its own
-      c->ws.tick(steady::now());  // the close timeout counts from now
+      c->ws.tick(steady::now());                              // the close timeout counts from now
       if (const std::error_code ec = c->ws.close(tether::close_code::going_away, "server shutting down")) {
         std::fprintf(stderr, "fd %d: close refused: %s\n", c->fd, ec.message().c_str());
         drop(*c);

@@ -47,6 +47,15 @@ def sockets_held(pid):
     return count
 
 
+def exited(pid):
+    """True once the process is a zombie (its parent reaps it) or gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
 def resident_kib(pid):
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -75,6 +84,14 @@ async def sigterm(url, pid):
         if ws.close_code != 1001:
             raise AssertionError(f"closed with {ws.close_code}, expected 1001 (going away)")
     print(f"ok: {len(clients)} open clients got close 1001 on SIGTERM")
+    # Wait for the exit here: a second SIGTERM from run_interop.py could otherwise
+    # arrive after the server's handler was removed, just before it exits.
+    start = time.time()
+    while not exited(pid):
+        if time.time() - start > TIMEOUT:
+            raise AssertionError("the server did not exit after its clients were closed")
+        await asyncio.sleep(0.05)
+    print("ok: the server exited")
 
 
 def stalled_reader(url, pid):

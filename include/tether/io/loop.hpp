@@ -52,6 +52,9 @@ class deadline_tracker {
     armed_.reset();
     return true;
   }
+  // The same for a loop whose timers carry no time, where arming one replaces
+  // the last (libuv): whatever went off was the armed one.
+  void fired() noexcept { armed_.reset(); }
 
  private:
   std::optional<clock_time> armed_;

@@ -8,8 +8,10 @@ packages=(cmake make g++ pkg-config)
 for group in "$@"; do
   case $group in
     build) ;;
-    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium) ;;
-    bench) packages+=(libbenchmark-dev libboost1.81-dev libwebsocketpp-dev libwslay-dev libasio-dev) ;;
+    test) packages+=(clang catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium
+                     libasio-dev libuv1-dev liburing-dev libboost1.81-dev) ;;
+    bench) packages+=(libbenchmark-dev libboost1.81-dev libwebsocketpp-dev libwslay-dev libasio-dev libuv1-dev
+                      liburing-dev python3) ;;
     *) echo "unknown group: $group" >&2; exit 2 ;;
   esac
 done

@@ -6,10 +6,10 @@
 //
 // tether does the protocol; this file does the sockets. Each thread runs its
 // own epoll loop over its own SO_REUSEPORT listener (the kernel spreads new
-// connections over them): nothing is shared or locked on the data path. An
-// echo costs one recv and one send per wakeup, because the kernel is most of
-// its cost and system calls are what there is to save. SIGINT or SIGTERM
-// closes open connections with 1001 and exits 0 once they are gone.
+// connections over them): nothing is shared or locked on the data path. The
+// kernel is most of what an echo costs, so system calls are what there is to
+// save: one recv and one send per wakeup, epoll_ctl only at accept. SIGINT or
+// SIGTERM closes open connections with 1001 and exits 0 once they are gone.
 #include <tether/connection.hpp>
 #include <tether/io/loop.hpp>
 #include <tether/io/posix_socket.hpp>
@@ -55,7 +55,7 @@ struct client {
   int fd;
   tether::connection ws;
   tether::io::deadline_tracker timer;
-  std::uint32_t interest = EPOLLIN;  // what epoll watches for this socket
+  bool unread = false;  // input may be waiting: epoll said so, and no short read since
 };
 
 // Echoes what arrived: same opcode, same bytes, same message boundaries. False
@@ -95,7 +95,7 @@ class worker {
   // Runs until a stop was asked for and every connection is gone.
   bool run() {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_ < 0 || !watch(listener_, EPOLL_CTL_ADD, EPOLLIN) || !watch(stop_fd_, EPOLL_CTL_ADD, EPOLLIN)) {
+    if (epoll_ < 0 || !watch(listener_, EPOLLIN) || !watch(stop_fd_, EPOLLIN)) {
       std::perror("epoll");
       return false;
     }
@@ -127,11 +127,11 @@ class worker {
   }
 
  private:
-  bool watch(int fd, int operation, std::uint32_t interest) {
+  bool watch(int fd, std::uint32_t interest) {
     epoll_event ev{};
     ev.events = interest;
     ev.data.fd = fd;
-    return epoll_ctl(epoll_, operation, fd, &ev) == 0;
+    return epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0;
   }
 
   void accept_all() {
@@ -145,7 +145,7 @@ class worker {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
       auto c = std::make_unique<client>(fd, options_);
       c->ws.tick(steady::now());  // starts the handshake timeout
-      if (!watch(fd, EPOLL_CTL_ADD, EPOLLIN)) {
+      if (!watch(fd, EPOLLIN | EPOLLOUT | EPOLLET)) {
         std::perror("epoll_ctl");
         ::close(fd);
         continue;
@@ -155,43 +155,48 @@ class worker {
     }
   }
 
-  // One recv per wakeup: if more is waiting, epoll (level-triggered) says so
-  // again, and a read that would only say EAGAIN is saved.
+  // Edge-triggered: epoll reports new input, or room to write after the socket
+  // was full, once; both were asked for at accept, so epoll_ctl is never needed
+  // again. A recv that comes back short of the buffer drained the socket (more
+  // input brings a new edge), so one recv per wakeup is the rule and a recv
+  // that would only say EAGAIN is saved.
   void on_ready(client& c, std::uint32_t events) {
-    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-      const ssize_t n = ::recv(c.fd, buffer_.data(), buffer_.size(), 0);
-      if (n > 0) {
-        c.ws.receive(static_cast<void*>(buffer_.data()), static_cast<std::size_t>(n));
-      } else if (n == 0) {
-        c.ws.receive_eof();
-      } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        std::fprintf(stderr, "fd %d: recv: %s\n", c.fd, std::strerror(errno));
-        c.ws.receive_eof();  // the connection is gone as surely as with a FIN
-      }
-    }
+    if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) c.unread = true;
     advance(c);
   }
 
-  // After input, a tick or a close: echo, write, then either drop the
-  // connection or tell epoll and the timers what to wait for.
+  // After input, a tick or a close: read (unless output backs up), echo, write;
+  // then drop the connection or arm its timer. While output waits, unread input
+  // stays in the socket (backpressure) until a write edge brings us back here.
   void advance(client& c) {
-    if (!echo_events(c)) return drop(c);
-    const tether::io::flush_result flushed = tether::io::flush(c.fd, c.ws);
-    if (flushed.error) {
-      std::fprintf(stderr, "fd %d: send: %s\n", c.fd, flushed.error.message().c_str());
-      return drop(c);
-    }
-    if (c.ws.should_close_transport()) return drop(c);
-    const std::uint32_t interest =
-        (c.ws.queued_output() < read_pause_threshold ? EPOLLIN : 0u) | (flushed.blocked ? EPOLLOUT : 0u);
-    if (interest != c.interest) {  // epoll_ctl only on a change, not on every pass
-      c.interest = interest;
-      if (!watch(c.fd, EPOLL_CTL_MOD, interest)) {
-        std::perror("epoll_ctl");
+    do {
+      if (c.unread && c.ws.queued_output() < read_pause_threshold) read_once(c);
+      if (!echo_events(c)) return drop(c);
+      const tether::io::flush_result flushed = tether::io::flush(c.fd, c.ws);
+      if (flushed.error) {
+        std::fprintf(stderr, "fd %d: send: %s\n", c.fd, flushed.error.message().c_str());
         return drop(c);
       }
-    }
+      if (c.ws.should_close_transport()) return drop(c);
+    } while (c.unread && c.ws.queued_output() < read_pause_threshold);
     arm_timer(c);
+  }
+
+  void read_once(client& c) {
+    const ssize_t n = ::recv(c.fd, buffer_.data(), buffer_.size(), 0);
+    if (n > 0) {
+      c.ws.receive(static_cast<void*>(buffer_.data()), static_cast<std::size_t>(n));
+      c.unread = static_cast<std::size_t>(n) == buffer_.size();
+    } else if (n == 0) {
+      c.ws.receive_eof();
+      c.unread = false;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      c.unread = false;
+    } else if (errno != EINTR) {
+      std::fprintf(stderr, "fd %d: recv: %s\n", c.fd, std::strerror(errno));
+      c.ws.receive_eof();  // the connection is gone as surely as with a FIN
+      c.unread = false;
+    }
   }
 
   void arm_timer(client& c) {

@@ -50,7 +50,8 @@ flush_result flush(int fd, Connection& ws) {
     message.msg_iovlen = output_iovecs(ws, vectors);
     std::size_t offered = 0;
     for (std::size_t i = 0; i < message.msg_iovlen; ++i) offered += vectors[i].iov_len;
-    const ssize_t written = ::sendmsg(fd, &message, MSG_NOSIGNAL);
+    const ssize_t written = message.msg_iovlen == 1 ? ::send(fd, vectors[0].iov_base, offered, MSG_NOSIGNAL)
+                                                    : ::sendmsg(fd, &message, MSG_NOSIGNAL);
     if (written < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return {true, {}};

@@ -4,12 +4,12 @@
 //   uv_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N]
 //
 // The glue, per connection: uv_read_start's callback hands the bytes to
-// receive() and drains next_event(); uv_write sends uv_buf_t's made from
-// output_buffers(), and its callback consume()s them. Reading goes on while a
-// write is in flight, so more output is queued meanwhile: the buffers being
-// written stay valid until consume() (tether's output contract). Reading stops
-// while 4 MiB wait for the peer. A uv_timer_t set from next_deadline() calls
-// tick(). SIGINT or SIGTERM: open connections get close 1001, exit 0 once all
+// receive() and drains next_event(); uv_buf_t's made from output_buffers() go
+// to uv_try_write, and what it leaves to uv_write, whose callback consume()s
+// them. Reading goes on while a write is in flight, so more output is queued
+// meanwhile: the buffers being written stay valid until consume() (tether's
+// output contract). Reading stops while 4 MiB wait for the peer. A uv_timer_t
+// set from next_deadline() calls tick(). SIGINT or SIGTERM: open connections get close 1001, exit 0 once all
 // are gone.
 #include <tether/connection.hpp>
 #include <tether/io/loop.hpp>
@@ -57,9 +57,8 @@ struct client {
   uv_write_t write_request;
   tether::connection ws;
   tether::io::deadline_tracker deadline;
-  std::vector<uv_buf_t> writing;       // the output_buffers() in flight
-  std::array<char, 64 * 1024> buffer;  // receive() unmasks it in place
-  int open_handles = 2;                // tcp and timer: freed when both are closed
+  std::vector<uv_buf_t> writing;  // the output_buffers() in flight
+  int open_handles = 2;           // tcp and timer: freed when both are closed
   bool reading = false, writing_now = false, eof = false, stopped = false;
 };
 
@@ -106,10 +105,14 @@ bool echo_events(client& c) {
 
 void pump(client& c);
 
+// One read buffer for the whole loop: receive() unmasks it in place, and
+// on_read drains next_event() before it returns, so the next read may reuse it.
+std::array<char, 256 * 1024> read_buffer;
+
 void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t*) {
   client& c = *static_cast<client*>(stream->data);
   if (nread > 0) {
-    c.ws.receive(static_cast<void*>(c.buffer.data()), static_cast<std::size_t>(nread));
+    c.ws.receive(static_cast<void*>(read_buffer.data()), static_cast<std::size_t>(nread));
   } else if (nread < 0) {
     if (nread != UV_EOF) failed(static_cast<int>(nread), "read");
     c.eof = true;
@@ -138,31 +141,47 @@ void on_timer(uv_timer_t* timer) {
   pump(c);
 }
 
+// The output as uv_buf_t's in c.writing, which stay valid until consume().
+unsigned gather_output(client& c) {
+  tether::const_buffer out[64];
+  const std::size_t count = c.ws.output_buffers(out, 64);
+  c.writing.clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    c.writing.push_back(
+        uv_buf_init(static_cast<char*>(const_cast<void*>(out[i].data)), static_cast<unsigned>(out[i].size)));
+  }
+  return static_cast<unsigned>(count);
+}
+
 // After input, a timer or a command: echo, then start the I/O now due.
 void pump(client& c) {
   if (c.stopped) return;
   if (!echo_events(c) || c.ws.should_close_transport()) return stop(c);
   auto* stream = reinterpret_cast<uv_stream_t*>(&c.tcp);
   if (!c.writing_now && c.ws.has_output()) {
-    tether::const_buffer out[64];
-    const std::size_t count = c.ws.output_buffers(out, 64);
-    c.writing.clear();
-    for (std::size_t i = 0; i < count; ++i) {
-      c.writing.push_back(
-          uv_buf_init(static_cast<char*>(const_cast<void*>(out[i].data)), static_cast<unsigned>(out[i].size)));
+    // Most output goes at once: uv_try_write takes it without a request, a
+    // callback, or the epoll_ctl libuv pays after each uv_write. What the socket
+    // did not take goes to uv_write, which calls on_written when it is all out.
+    const unsigned count = gather_output(c);
+    const int taken = uv_try_write(stream, c.writing.data(), count);
+    if (taken < 0 && taken != UV_EAGAIN && failed(taken, "write")) return stop(c);
+    if (taken > 0) {
+      if (const std::error_code ec = tether::io::consume(c.ws, static_cast<std::size_t>(taken))) {
+        std::fprintf(stderr, "consume: %s\n", ec.message().c_str());
+        return stop(c);
+      }
     }
-    if (failed(uv_write(&c.write_request, stream, c.writing.data(), static_cast<unsigned>(count), on_written),
-               "uv_write")) {
-      return stop(c);
+    if (c.ws.has_output()) {
+      const unsigned rest = gather_output(c);
+      if (failed(uv_write(&c.write_request, stream, c.writing.data(), rest, on_written), "uv_write")) return stop(c);
+      c.writing_now = true;
     }
-    c.writing_now = true;
   }
   const bool want_read = !c.eof && c.ws.queued_output() < read_pause_threshold;
   if (want_read != c.reading) {
     c.reading = want_read;
-    const auto alloc = [](uv_handle_t* handle, std::size_t, uv_buf_t* b) {
-      auto& buffer = static_cast<client*>(handle->data)->buffer;
-      *b = uv_buf_init(buffer.data(), static_cast<unsigned>(buffer.size()));
+    const auto alloc = [](uv_handle_t*, std::size_t, uv_buf_t* b) {
+      *b = uv_buf_init(read_buffer.data(), static_cast<unsigned>(read_buffer.size()));
     };
     if (failed(want_read ? uv_read_start(stream, alloc, on_read) : uv_read_stop(stream), "read start/stop")) {
       return stop(c);

@@ -52,7 +52,7 @@ void asio::detail::throw_exception(const Exception& e) {
   std::abort();
 }
 #endif
-#if defined(BOOST_NO_EXCEPTIONS)
+#if defined(TETHER_BOOST_ASIO) && defined(BOOST_NO_EXCEPTIONS)
 void boost::throw_exception(const std::exception& e) {
   std::fprintf(stderr, "asio: %s\n", e.what());
   std::abort();

@@ -43,7 +43,7 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 constexpr std::size_t read_pause_threshold = 4 * 1024 * 1024;
-constexpr unsigned buffer_count = 64;  // provided buffers, shared by all connections
+constexpr unsigned buffer_count = 64;         // provided buffers, shared by all connections
 constexpr unsigned buffer_size = 128 * 1024;  // a 64 KiB message and its header in one
 constexpr int buffer_group = 1;
 constexpr int skip_exit_code = 77;

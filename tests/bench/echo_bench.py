@@ -67,16 +67,22 @@ def measure(build, binary, extra, server_cores, load_cores, workload, seconds):
             server.wait()
 
 
-def table(rows, columns, reference):
-    """Markdown: one row per server; per workload echoes/s and CPU us/echo with the ratio to the reference."""
+def table(samples, names, columns, reference):
+    """Markdown: one row per server; per workload the median echoes/s and CPU us/echo, and the median
+    of the per-round ratios to the reference's CPU us/echo (rounds are close in time, so their ratios
+    drift less than the numbers themselves)."""
     head = "| server | " + " | ".join(f"{c}: echoes/s | CPU µs/echo" for c in columns) + " |"
     lines = [head, "|---" * (1 + 2 * len(columns)) + "|"]
-    for name, results in rows.items():
+    for name in names:
         cells = []
         for column in columns:
-            rate, cpu = results[column]
-            ratio = "" if name == reference or reference not in rows else f" ({cpu / rows[reference][column][1]:.2f}x)"
-            cells += [f"{rate / 1000:.0f} k", f"{cpu:.2f}{ratio}"]
+            runs = samples[(name, column)]
+            rate, cpu = statistics.median(r for r, _ in runs), statistics.median(c for _, c in runs)
+            ratio = ""
+            if name != reference and (reference, column) in samples:
+                paired = zip(runs, samples[(reference, column)])
+                ratio = f" ({statistics.median(mine[1] / theirs[1] for mine, theirs in paired):.2f}x)"
+            cells += [f"{rate / 1000:.1f} k", f"{cpu:.2f}{ratio}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -110,11 +116,7 @@ def main():
                 samples[(name, workload[0])].append(result)
                 print(f"round {round_number + 1}: {name:<34} {workload[0]:<22} {result[0]:>10.0f} echoes/s "
                       f"{result[1]:>7.2f} us/echo", file=sys.stderr, flush=True)
-    rows = {}
-    for name, *_ in servers:
-        rows[name] = {w[0]: (statistics.median(r for r, _ in samples[(name, w[0])]),
-                             statistics.median(c for _, c in samples[(name, w[0])])) for w in WORKLOADS}
-    print(table(rows, [w[0] for w in WORKLOADS], "Beast"))
+    print(table(samples, [s[0] for s in servers], [w[0] for w in WORKLOADS], "Beast"))
 
 
 if __name__ == "__main__":

@@ -176,6 +176,7 @@ void pump(client& c) {
       if (failed(uv_write(&c.write_request, stream, c.writing.data(), rest, on_written), "uv_write")) return stop(c);
       c.writing_now = true;
     }
+    if (c.ws.should_close_transport()) return stop(c);  // e.g. the echo of a close went out just now
   }
   const bool want_read = !c.eof && c.ws.queued_output() < read_pause_threshold;
   if (want_read != c.reading) {

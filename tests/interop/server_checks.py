@@ -114,7 +114,7 @@ def stalled_reader(url, pid):
     asyncio.run(still_echoes(url))
 
 
-def ping_flood(url, pid, seconds=6, read_rate=16 << 20, limit_kib=48 << 10):
+def ping_flood(url, pid, seconds=6, read_rate=32 << 20, limit_kib=48 << 10):
     """Pings as fast as the socket takes them while reading half as fast as the pongs could come:
     output backs up in the server and never drains, for a few seconds. Its RSS may grow by a
     bounded amount (its read-pause threshold and buffers), not with the bytes that went through."""

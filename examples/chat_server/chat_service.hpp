@@ -56,7 +56,7 @@ class chat_service {
           room_.leave(c);
           break;
         case tether::event_type::failure: {
-          const std::error_code ec = example::error_of(e);
+          const std::error_code ec = e.error();
           if (ec == tether::error::slow_reader) {
             std::printf("slow fd=%d: disconnected after missing %zu messages\n", c.fd, c.dropped);
           }

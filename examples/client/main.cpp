@@ -225,7 +225,7 @@ class session {
           failure_ = "server refused the upgrade: HTTP " + std::to_string(e.http_status);
           break;
         case tether::event_type::failure: {
-          const std::error_code ec = example::error_of(e);
+          const std::error_code ec = e.error();
           failure_ = ec.message();
           break;
         }

@@ -16,22 +16,6 @@
 
 namespace example {
 
-// The only place an event's error is read (its type is becoming a plain
-// enum; a std::error_code will be made on request).
-inline std::error_code error_of(const tether::event& e) { return e.error(); }
-
-// Acknowledges written bytes (consume() returns void today and a
-// std::error_code soon; both are handled here).
-template <class Connection>
-std::error_code consume_output(Connection& ws, std::size_t written) {
-  if constexpr (std::is_void_v<decltype(ws.consume(written))>) {
-    ws.consume(written);
-    return {};
-  } else {
-    return ws.consume(written);
-  }
-}
-
 // Writes queued output to a plain socket until it is empty or the socket is
 // full. False on a socket error (or a consume() the connection refused).
 template <class Connection>
@@ -45,7 +29,7 @@ bool send_output(int fd, Connection& ws) {
     const ssize_t written = send_vectors(fd, vectors, count);
     if (written < 0) return false;
     if (written == 0) return true;
-    if (consume_output(ws, static_cast<std::size_t>(written))) return false;
+    if (ws.consume(static_cast<std::size_t>(written))) return false;
   }
   return true;
 }
@@ -59,7 +43,7 @@ bool encrypt_output(Connection& ws, tls_stream& tls, byte_queue& records, std::s
     const tether::const_buffer front = ws.output();
     const std::size_t piece = front.size < 64 * 1024 ? front.size : 64 * 1024;
     const std::size_t taken = tls.write(front.data, piece);
-    if (taken == 0 || consume_output(ws, taken)) break;
+    if (taken == 0 || ws.consume(taken)) break;
     tls.take_ciphertext(records);
   }
   tls.take_ciphertext(records);

@@ -229,7 +229,7 @@ class load {
         if (!p.failed)
           std::fprintf(
               stderr, "client %zu: %s\n", static_cast<std::size_t>(&p - peers_.data()),
-              e.type == tether::event_type::failure ? example::error_of(e).message().c_str() : "closed or rejected");
+              e.type == tether::event_type::failure ? e.error().message().c_str() : "closed or rejected");
         p.failed = true;
       }
       if (!p.messages.add(e)) continue;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) as a
-// WebSocket client of echo_server: the browser's own WebSocket implementation
-// sends text, binary, empty and 1 MiB messages, checks the echoes, and closes
-// with a code and reason.
+// WebSocket client of an echo server: the browser's own WebSocket implementation
+// sends text, binary, empty and 16 MiB messages, checks the echoes, and closes
+// with a code and reason (a page's WebSocket can neither fragment nor ping).
 //   browser_peer.js URL
 'use strict';
 const { chromium } = require('playwright-core');
@@ -34,12 +34,18 @@ async function main(url) {
       ws.send('');
       if ((await next()) !== '') throw new Error('empty echo differs');
       lines.push('ok: empty text');
-      const bytes = new Uint8Array(1 << 20);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 255;
-      ws.send(bytes);
-      const echoed = new Uint8Array(await next());
-      if (echoed.length !== bytes.length || echoed.some((b, i) => b !== bytes[i])) throw new Error('binary echo differs');
-      lines.push('ok: 1 MiB binary');
+      for (const size of [300, 16 << 20]) {
+        const bytes = new Uint8Array(size);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) & 255;
+        ws.send(bytes);
+        const echoed = new Uint8Array(await next());
+        if (echoed.length !== bytes.length || echoed.some((b, i) => b !== bytes[i])) throw new Error('binary echo differs');
+        lines.push(`ok: ${size} bytes binary`);
+      }
+      const big = '\u00e9'.repeat(8 << 20);  // 16 MiB of UTF-8
+      ws.send(big);
+      if ((await next()) !== big) throw new Error('16 MiB text echo differs');
+      lines.push('ok: 16 MiB text');
       const closed = new Promise((resolve) => { ws.onclose = resolve; });
       ws.close(4005, 'browser says bye');
       const event = await closed;

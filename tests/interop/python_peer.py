@@ -19,6 +19,7 @@ import websockets
 
 BIG = 16 * 1024 * 1024
 TIMEOUT = 60
+CLOSE_WAIT = 5  # well below tether's close_timeout (10 s)
 
 
 def scenarios():
@@ -88,27 +89,41 @@ def read_exactly(sock, count):
     return data
 
 
-def violate(url):
-    """Raw socket: handshake, then frames that break a rule; check the close code."""
+def raw_client(url, receive_buffer=None):
+    """A plain TCP socket that has done the opening handshake by hand (and read nothing more).
+    receive_buffer: a small SO_RCVBUF, set before connecting so the window stays small."""
     host_port = url.split("//", 1)[1].split("/", 1)[0]
     host, port = host_port.rsplit(":", 1)
+    sock = socket.socket()
+    if receive_buffer:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.settimeout(TIMEOUT)
+    sock.connect((host, int(port)))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET / HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += read_exactly(sock, 1)
+    if not head.startswith(b"HTTP/1.1 101"):
+        sock.close()
+        raise AssertionError(f"handshake refused: {head!r}")
+    return sock
+
+
+def violate(url):
+    """Raw socket: handshake, then frames that break a rule; check the close code."""
     cases = [
         ("unmasked frame from a client", b"\x81\x02hi", 1002),
         ("reserved opcode", b"\x83\x80\x00\x00\x00\x00", 1002),
         ("invalid UTF-8 text", b"\x81\x82\x00\x00\x00\x00\xc0\xaf", 1007),
         ("continuation without a message", b"\x80\x80\x00\x00\x00\x00", 1002),
         ("close code 1005 on the wire", b"\x88\x82\x00\x00\x00\x00\x03\xed", 1002),
+        # Not a broken rule: the closing handshake, after which the server closes TCP first.
+        ("a clean close", b"\x88\x82\x00\x00\x00\x00\x03\xe8", 1000),
     ]
     for name, payload, expected in cases:
-        with socket.create_connection((host, int(port)), timeout=TIMEOUT) as sock:
-            key = base64.b64encode(os.urandom(16)).decode()
-            sock.sendall((f"GET / HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                          f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-            head = b""
-            while b"\r\n\r\n" not in head:
-                head += read_exactly(sock, 1)
-            if not head.startswith(b"HTTP/1.1 101"):
-                raise AssertionError(f"{name}: handshake refused: {head!r}")
+        with raw_client(url) as sock:
             sock.sendall(payload)
             frame = read_exactly(sock, 4)
             if frame[0] != 0x88 or frame[1] != 2:
@@ -116,6 +131,9 @@ def violate(url):
             code = struct.unpack("!H", frame[2:4])[0]
             if code != expected:
                 raise AssertionError(f"{name}: close code {code}, expected {expected}")
+            # RFC 6455 §7.1.1: the server closes TCP once the close frames are exchanged,
+            # at once, not when a timer (close_timeout, 10 s) ends the wait.
+            sock.settimeout(CLOSE_WAIT)
             if sock.recv(1) != b"":
                 raise AssertionError(f"{name}: the server did not close TCP")
             print(f"ok: {name} -> {code}")

@@ -157,7 +157,7 @@ TEST_CASE("chat: a client that stops reading misses messages instead of holding 
   c.ws->receive(static_cast<const void*>(request.data()), request.size());
   REQUIRE(c.ws->next_event().type == tether::event_type::upgrade_request);
   REQUIRE(!c.ws->accept());
-  REQUIRE(!example::consume_output(*c.ws, c.ws->queued_output()));
+  REQUIRE(!c.ws->consume(c.ws->queued_output()));
 
   chat::room room;
   chat::touched_list touched;
@@ -171,7 +171,7 @@ TEST_CASE("chat: a client that stops reading misses messages instead of holding 
   CHECK(touched.fds().size() == 1);  // touched once, however many sends
 
   // Draining the backlog lets messages through again (tether says `writable`).
-  REQUIRE(!example::consume_output(*c.ws, c.ws->queued_output()));
+  REQUIRE(!c.ws->consume(c.ws->queued_output()));
   bool writable = false;
   for (tether::event e = c.ws->next_event(); e; e = c.ws->next_event()) {
     writable = writable || e.type == tether::event_type::writable;

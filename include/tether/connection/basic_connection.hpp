@@ -26,6 +26,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -78,8 +79,14 @@ class basic_connection : private detail::connection_core<Random, Hash> {
   using upgrade_request = typename detail::opening_handshake<Hash>::upgrade_request;
   using upgrade_response = typename detail::opening_handshake<Hash>::upgrade_response;
 
-  explicit basic_connection(role self, const connection_options& options = {}, std::optional<Random> random = {})
-      : core(self, options, std::move(random)) {}
+  // A client draws its masking keys (RFC 6455 §5.3) from `random`; without
+  // one, it makes a default Random when it first masks.
+  explicit basic_connection(role self, const connection_options& options = {}) : core(self, options, std::nullopt) {
+    static_assert(std::is_default_constructible_v<Random>,
+                  "this Random cannot be default-constructed: pass one to the constructor");
+  }
+  basic_connection(role self, const connection_options& options, Random random)
+      : core(self, options, std::optional<Random>(std::move(random))) {}
 
   role self() const noexcept { return role_; }
   connection_state state() const noexcept { return state_; }

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "../error.hpp"
@@ -146,8 +147,13 @@ class message_sender {
 
   void append_raw(const void* data, std::size_t size) { queue_.append_copy(data, size); }
 
+  // The source given to the connection, or a default-constructed one made
+  // on first use (a server never masks, so it never pays for one). A source
+  // that cannot be default-constructed must be given to the constructor.
   Random& random() {
-    if (!random_) random_.emplace();
+    if constexpr (std::is_default_constructible_v<Random>) {
+      if (!random_) random_.emplace();
+    }
     return *random_;
   }
 

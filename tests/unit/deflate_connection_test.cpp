@@ -92,6 +92,9 @@ TEST_CASE("deflate connection: both roles agree and every message round-trips co
   CHECK(response.find("Sec-WebSocket-Extensions: permessage-deflate") != std::string::npos);
   p.client.receive(static_cast<const void*>(response.data()), response.size());
   REQUIRE(p.client.next_event().type == event_type::open);
+  // Both sides say what was agreed: the server's answer, as sent and as read.
+  CHECK(p.server.extensions().rfind("permessage-deflate", 0) == 0);
+  CHECK(p.client.extensions() == p.server.extensions());
 
   std::mt19937 rng(7);
   std::string json_like;
@@ -229,6 +232,8 @@ TEST_CASE("deflate connection: a server without the extension declines, and mess
   client_options.extension = &deflate;
   pair_of p(client_options, tether::connection_options{});
   handshake(p);
+  CHECK(p.client.extensions().empty());
+  CHECK(p.server.extensions().empty());
   REQUIRE_FALSE(p.client.send_text(std::string(1000, 'a')));
   CHECK(first_bytes(test::take_output(p.client), tether::role::server) == std::vector<unsigned>{0x81});
 }

@@ -93,6 +93,9 @@ class basic_connection : private detail::connection_core<Random, Hash> {
   bool is_open() const noexcept { return state_ == connection_state::open; }
   // The subprotocol agreed in the handshake (empty for none).
   std::string_view subprotocol() const noexcept { return handshake_.subprotocol(); }
+  // The extensions agreed in the handshake, as the 101's Sec-WebSocket-Extensions
+  // value (e.g. "permessage-deflate; client_max_window_bits=12"); empty for none.
+  std::string_view extensions() const noexcept { return handshake_.extensions(); }
 
   // ---- opening handshake (lifecycle.hpp: reading_request .. open) ----------
 

@@ -17,6 +17,7 @@
 #include "../error.hpp"
 #include "../extension.hpp"
 #include "../handshake/client.hpp"
+#include "../handshake/names.hpp"
 #include "../handshake/server.hpp"
 #include "../http/headers.hpp"
 #include "input_buffer.hpp"
@@ -59,6 +60,7 @@ class opening_handshake {
         error failure{};
         codec_ = extension_->accept_answer(client_->response().headers(), failure);
         if (failure != error{}) result = {handshake_status::failed, result.consumed, failure};
+        if (codec_ != nullptr) agreed_extensions(client_->response().headers());
       }
     }
     return result;
@@ -79,6 +81,7 @@ class opening_handshake {
     if (const std::error_code ec = server_->template write_accept<Hash>(out, options)) return ec;
     subprotocol_.assign(options.subprotocol.data(), options.subprotocol.size());
     codec_ = std::move(codec);
+    if (codec_ != nullptr) extensions_ = std::move(answer);
     return {};
   }
 
@@ -90,11 +93,24 @@ class opening_handshake {
   void release_request() noexcept { server_.reset(); }
 
   std::string_view subprotocol() const noexcept { return subprotocol_; }
+  std::string_view extensions() const noexcept { return extensions_; }
 
  private:
+  // The client keeps the server's Sec-WebSocket-Extensions (RFC 6455 §9.1: a
+  // list that may span several fields) once the extension accepted it.
+  template <class Headers>
+  void agreed_extensions(const Headers& response_headers) {
+    for (const http::header_field& field : response_headers) {
+      if (!http::iequals(field.name, field::sec_websocket_extensions.text)) continue;
+      if (!extensions_.empty()) extensions_ += ", ";
+      extensions_.append(field.value.data(), field.value.size());
+    }
+  }
+
   std::unique_ptr<server_handshake<headers>> server_;
   std::unique_ptr<client_handshake<headers>> client_;
   std::string subprotocol_;
+  std::string extensions_;
   const extension* extension_ = nullptr;
   std::unique_ptr<message_codec> codec_;
 };

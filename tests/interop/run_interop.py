@@ -1,20 +1,20 @@
 #!/usr/bin/python3
 """Runs one interop pairing on loopback, bounded in time, and cleans up.
 
-  run_interop.py server-test [--server-arg ARG]... [--wire deflate|plain] SERVER PEER...
+  run_interop.py server-test [--server-arg ARG]... [--wire EXPECTATION] SERVER PEER...
       start an echo server (echo_server, asio_echo, uv_echo, ...), run PEER against it,
       then stop the server with SIGTERM: it must exit 0
-  run_interop.py client-test [--client-arg ARG]... [--wire deflate|plain] ECHO_CLIENT PEER...
+  run_interop.py client-test [--client-arg ARG]... [--wire EXPECTATION] ECHO_CLIENT PEER...
       start PEER as a server, run echo_client against it (once per connection the
       peer asks for: it prints `listening` or `listening connections=N`, and
       connection i goes to the path /i)
   run_interop.py client-violation-test ECHO_CLIENT PEER...   the same, but echo_client must fail
 
 PEER is a command; the literals {url}, {port} and {pid} (the server's) in it are replaced.
---wire puts wire_witness.py between the two: 'deflate' requires that every connection
-agreed permessage-deflate and carried compressed messages both ways, 'plain' that the
-client offered it and the server declined (RFC 7692); what each side says of itself is
-not enough.
+--wire puts wire_witness.py between the two and checks what crossed the wire against
+EXPECTATION (RFC 7692): 'deflate' (offered, agreed, compressed messages both ways),
+'declined' (offered, not agreed, nothing compressed) or 'not-offered'; what each side
+says of itself is not enough.
 Every echo server takes --port and --max-message-size, prints `listening on HOST:PORT` once it
 accepts connections, and exits 0 on SIGTERM. A server that exits with SKIP (77) before listening
 (e.g. io_uring forbidden here) makes this script exit 77, which CTest reports as skipped.

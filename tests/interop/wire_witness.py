@@ -181,10 +181,18 @@ class Witness:
         return connections
 
 
+EXPECTATIONS = ("deflate", "declined", "not-offered")
+
+
 def check(connections, expect):
-    """expect 'deflate': every upgraded connection agreed permessage-deflate and
-    compressed messages went both ways; 'plain': the client offered it, the
-    server declined, and no message was compressed. Returns a list of failures."""
+    """For every upgraded connection, expect
+      'deflate': the client offered permessage-deflate, the server agreed, and
+                 compressed messages went both ways;
+      'declined': the client offered it, the server declined, nothing was compressed;
+      'not-offered': the client did not offer it, nothing was compressed.
+    Returns a list of failures."""
+    if expect not in EXPECTATIONS:
+        return [f"unknown expectation {expect}"]
     failures = []
     upgraded = [c for c in connections if c.upgraded]
     for index, c in enumerate(connections):
@@ -195,8 +203,9 @@ def check(connections, expect):
         where = f"connection {index}"
         if c.to_server.misplaced_rsv1 or c.to_client.misplaced_rsv1 or c.to_server.other_rsv or c.to_client.other_rsv:
             failures.append(f"{where}: RSV bits where RFC 7692 §6.1 forbids them")
-        if "permessage-deflate" not in c.offer:
-            failures.append(f"{where}: the client did not offer permessage-deflate")
+        offered = "permessage-deflate" in c.offer
+        if offered != (expect != "not-offered"):
+            failures.append(f"{where}: the client {'offered' if offered else 'did not offer'} permessage-deflate")
         if expect == "deflate":
             if "permessage-deflate" not in c.answer:
                 failures.append(f"{where}: the server did not agree to permessage-deflate")
@@ -204,11 +213,9 @@ def check(connections, expect):
                 failures.append(f"{where}: no compressed message from the server")
             if not c.to_server.compressed:
                 failures.append(f"{where}: no compressed message from the client")
-        elif expect == "plain":
+        else:
             if c.answer:
                 failures.append(f"{where}: the server agreed to extensions: {c.answer}")
             if c.to_client.compressed or c.to_server.compressed:
                 failures.append(f"{where}: compressed messages without an agreed extension")
-        else:
-            failures.append(f"unknown expectation {expect}")
     return failures

@@ -164,7 +164,7 @@ function playDeflate(ws, name, answer, expected, expectOn, done) {
     }
     const [label, fragments, isBinary] = list[index];
     ws.once('message', (data, binary) => {
-      if (binary !== isBinary || !Buffer.from(data).equals(expected_(fragments))) {
+      if (binary !== isBinary || !Buffer.from(data).equals(expected(fragments, isBinary))) {
         return done(new Error(`${name}: ${label}: echo differs`));
       }
       index += 1;
@@ -177,10 +177,6 @@ function playDeflate(ws, name, answer, expected, expectOn, done) {
   ws.on('close', (code) => done(code === 1000 ? null : new Error(`${name}: closed with ${code}`)));
   ws.on('error', done);
   next();
-}
-
-function expected_(fragments) {
-  return Buffer.concat(fragments.map((f) => Buffer.from(f)));
 }
 
 function deflateClient(url, expectOn, index) {

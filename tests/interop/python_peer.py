@@ -50,14 +50,19 @@ def joined(message):
     return message
 
 
-async def play(ws, ping_payload, close_code, close_reason):
-    """Every scenario with its echo checked, a ping, then a close whose code must come back."""
-    for name, message in scenarios():
+async def echo_each(ws, messages, label=""):
+    """Sends each (name, message or fragments) and checks that the echo has the same type and bytes."""
+    for name, message in messages:
         await ws.send(message)
         echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
         if echo != joined(message) or type(echo) is not type(joined(message)):
-            raise AssertionError(f"{name}: echo differs")
-        print(f"ok: {name}")
+            raise AssertionError(f"{label}{name}: echo differs")
+        print(f"ok: {label}{name}")
+
+
+async def play(ws, ping_payload, close_code, close_reason):
+    """Every scenario with its echo checked, a ping, then a close whose code must come back."""
+    await echo_each(ws, scenarios())
     pong = await ws.ping(ping_payload)
     await asyncio.wait_for(pong, TIMEOUT)
     print("ok: ping answered with pong")
@@ -150,12 +155,7 @@ async def play_deflate(ws, name, expected, expect_on):
     if got != want:
         raise AssertionError(f"{name}: agreed {got}, expected {want}")
     print(f"ok: {name}: {'agreed ' + str(got) if got else 'no extension'}")
-    for label, message in deflate_scenarios():
-        await ws.send(message)
-        echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
-        if echo != joined(message) or type(echo) is not type(joined(message)):
-            raise AssertionError(f"{name}: {label}: echo differs")
-    print(f"ok: {name}: every message echoed byte for byte")
+    await echo_each(ws, deflate_scenarios(), f"{name}: ")
     await ws.ping(b"deflate ping")  # control frames are never compressed (RFC 7692 §6.1)
     await ws.close(code=1000)
 

@@ -144,13 +144,13 @@ function deflateScenarios() {
 }
 
 // Checks what was agreed, echoes every deflate scenario (sent compressed), pings, closes with 1000.
-function playDeflate(ws, name, answer, expected, expectOn, done) {
+function playDeflate(ws, name, answer, expectedParams, expectOn, done) {
   const params = parseAnswer(answer);
-  const agreedOk = expectOn ? params !== null && sameParams(params, expected) && ws.extensions === 'permessage-deflate'
+  const agreedOk = expectOn ? params !== null && sameParams(params, expectedParams) && ws.extensions === 'permessage-deflate'
     : params === null && ws.extensions === '';
   if (!agreedOk) {
     return done(new Error(`${name}: agreed [${answer}] (ws.extensions '${ws.extensions}'), expected ` +
-                          (expectOn ? JSON.stringify(expected) : 'none')));
+                          (expectOn ? JSON.stringify(expectedParams) : 'none')));
   }
   console.log(`ok: ${name}: ${expectOn ? 'agreed ' + answer : 'no extension'}`);
   const list = deflateScenarios();

@@ -2,7 +2,7 @@
 // TETHER_BOOST_ASIO): every message comes back with the same opcode, streamed
 // piece by piece.
 //
-//   asio_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N]
+//   asio_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--no-deflate]
 //
 // The glue, per connection: async_read_some into a buffer -> receive() ->
 // next_event() until none -> async_write of output_buffers(), consume() in its
@@ -13,6 +13,7 @@
 // With C++20 coroutines the three activities are coroutines, else chains of
 // plain handlers (TETHER_ASIO_HANDLERS chooses them anyway).
 // SIGINT or SIGTERM: open connections get close 1001, exit 0 once all are gone.
+// permessage-deflate (RFC 7692) is accepted when offered, unless --no-deflate.
 #if defined(TETHER_BOOST_ASIO)
 #include <boost/asio.hpp>
 namespace asio = boost::asio;
@@ -41,6 +42,8 @@ using error_code = asio::error_code;
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include "deflate_extension.hpp"
 
 using asio::ip::tcp;
 using steady = std::chrono::steady_clock;
@@ -324,6 +327,7 @@ class server {
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   unsigned short port = 9001;
+  bool deflate = true;
   tether::connection_options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -333,11 +337,16 @@ int main(int argc, char** argv) {
       port = static_cast<unsigned short>(std::atoi(argv[++i]));
     } else if (arg == "--max-message-size" && i + 1 < argc) {
       options.max_message_size = options.max_frame_size = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == example::no_deflate_flag) {
+      deflate = false;
     } else {
-      std::fprintf(stderr, "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--no-deflate]\n",
+                   argv[0]);
       return 2;
     }
   }
+  const example::deflate_extension extension(deflate);  // outlives the io_context below
+  options.extension = extension.get();
   error_code ec;
   const asio::ip::address address = asio::ip::make_address(host, ec);
   if (ec) {

@@ -4,7 +4,9 @@
 // sends goes to every open client. With --redis, instances share one room.
 //
 //   chat_server [--host 127.0.0.1] [--port 8080] [--redis URL] [--cert FILE --key FILE]
-//               [--allow-origin ORIGIN]... [--max-message-size N]
+//               [--allow-origin ORIGIN]... [--max-message-size N] [--no-deflate]
+//
+// Browsers offer permessage-deflate (RFC 7692); it is accepted unless --no-deflate.
 //
 // See README.md beside this file for the walk through, step by step.
 #include <signal.h>

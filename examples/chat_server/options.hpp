@@ -12,11 +12,14 @@
 #include <string_view>
 #include <vector>
 
+#include "deflate_extension.hpp"
+
 namespace chat {
 
 inline constexpr const char* usage_text =
     "usage: chat_server [--host 127.0.0.1] [--port 8080] [--redis redis://127.0.0.1:6379/0]\n"
     "                   [--cert FILE --key FILE] [--allow-origin ORIGIN]... [--max-message-size N]\n"
+    "                   [--no-deflate]\n"
     "\n"
     "Serves the chat page at / and the chat's WebSocket at /chat on one port.\n"
     "  --host, --port        where to listen (port 0: any free port; the URL is printed)\n"
@@ -24,7 +27,8 @@ inline constexpr const char* usage_text =
     "  --cert, --key         serve https:// and wss:// with this PEM certificate chain and key\n"
     "  --allow-origin O      browsers from origin O may connect (repeatable; * for any).\n"
     "                        Default: the page's own origin. Clients without Origin are always allowed.\n"
-    "  --max-message-size N  largest message in bytes (default 1048576); larger ones close with 1009\n";
+    "  --max-message-size N  largest message in bytes (default 1048576); larger ones close with 1009\n"
+    "  --no-deflate          decline permessage-deflate (RFC 7692), accepted by default when offered\n";
 
 struct server_options {
   std::string host = "127.0.0.1";
@@ -34,6 +38,7 @@ struct server_options {
   std::string key_file;
   std::vector<std::string> allowed_origins;
   std::uint64_t max_message_size = 1024 * 1024;
+  bool deflate = true;  // accept permessage-deflate (when built with zlib)
 };
 
 enum class parse_outcome { run, help, bad };
@@ -57,6 +62,10 @@ inline parse_outcome parse_options(int argc, char** argv, server_options& option
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return parse_outcome::help;
+    if (arg == example::no_deflate_flag) {
+      options.deflate = false;
+      continue;
+    }
     constexpr std::string_view flags[] = {"--host", "--port",         "--redis",           "--cert",
                                           "--key",  "--allow-origin", "--max-message-size"};
     if (std::find(std::begin(flags), std::end(flags), arg) == std::end(flags)) return bad("unknown option", arg);

@@ -46,8 +46,9 @@ inline constexpr std::chrono::milliseconds timer_grain{100};
 class server {
  public:
   server(const server_options& options, SSL_CTX* tls)
-      : options_(options), tls_(tls), chat_(options, tls != nullptr, touched_) {
+      : options_(options), tls_(tls), chat_(options, tls != nullptr, touched_), deflate_(options.deflate) {
     connection_options_ = connection_options_for(options.max_message_size);
+    connection_options_.extension = deflate_.get();
   }
   ~server() {
     for (auto& entry : clients_) ::close(entry.first);
@@ -408,6 +409,7 @@ class server {
   SSL_CTX* tls_;
   touched_list touched_;
   chat_service chat_;
+  const example::deflate_extension deflate_;  // before clients_: every connection points to it
   tether::connection_options connection_options_;
   int listener_ = -1;
   int epoll_ = -1;

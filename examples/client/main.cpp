@@ -4,11 +4,12 @@
 // waits for the server's close. Status goes to stderr.
 //
 //   tether_client [--subprotocol NAME]... [--header 'Name: value']... [--origin ORIGIN]
-//                 [--cafile FILE] URL
+//                 [--cafile FILE] [--no-deflate] URL
 //
 // ws:// and wss:// (TLS through OpenSSL memory BIOs; the server's certificate
 // and host name are verified against the system's CAs, or only --cafile).
-// Exit status: 0 after a closing handshake with 1000, 1001 or no code;
+// permessage-deflate (RFC 7692) is offered unless --no-deflate; what the server
+// agreed to is printed on connect. Exit status: 0 after a closing handshake with 1000, 1001 or no code;
 // 1 with the reason on stderr otherwise; 2 for a bad command line.
 #include <tether/connection.hpp>
 
@@ -24,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../common/deflate_extension.hpp"
 #include "../common/net.hpp"
 #include "../common/tether_io.hpp"
 #include "../common/tls_stream.hpp"
@@ -32,7 +34,7 @@ namespace {
 
 constexpr const char* usage =
     "usage: tether_client [--subprotocol NAME]... [--header 'Name: value']... [--origin ORIGIN]\n"
-    "                     [--cafile FILE] ws://host:port/path | wss://...\n";
+    "                     [--cafile FILE] [--no-deflate] ws://host:port/path | wss://...\n";
 constexpr std::chrono::seconds connect_timeout{10};
 // Stop reading stdin while this much waits for the socket.
 constexpr std::size_t stdin_pause = 1024 * 1024;
@@ -43,6 +45,7 @@ struct command_line {
   std::string origin;
   std::vector<std::string> subprotocols;
   std::vector<std::string> headers;  // "Name: value"
+  bool deflate = true;
 };
 
 bool parse(int argc, char** argv, command_line& out) {
@@ -57,6 +60,8 @@ bool parse(int argc, char** argv, command_line& out) {
       out.origin = argv[++i];
     } else if (arg == "--cafile" && has_value) {
       out.cafile = argv[++i];
+    } else if (arg == example::no_deflate_flag) {
+      out.deflate = false;
     } else if (!arg.empty() && arg[0] != '-' && out.url.empty()) {
       out.url = std::string(arg);
     } else {
@@ -92,12 +97,13 @@ int connect_to(const tether::websocket_uri& uri, std::string& error) {
 // One connection: socket, optional TLS, tether, and the stdin lines.
 class session {
  public:
-  session(int fd, std::unique_ptr<example::tls_stream> tls)
-      : fd_(fd), tls_(std::move(tls)), ws_(tether::role::client, client_options()) {}
+  session(int fd, std::unique_ptr<example::tls_stream> tls, const tether::extension* extension)
+      : fd_(fd), tls_(std::move(tls)), ws_(tether::role::client, client_options(extension)) {}
 
-  static tether::connection_options client_options() {
+  static tether::connection_options client_options(const tether::extension* extension) {
     tether::connection_options options;
     options.max_message_size = options.max_frame_size = 64 * 1024 * 1024;
+    options.extension = extension;  // permessage-deflate, or nullptr
     return options;
   }
 
@@ -202,8 +208,9 @@ class session {
     for (tether::event e = ws_.next_event(); e; e = ws_.next_event()) {
       switch (e.type) {
         case tether::event_type::open:
-          std::fprintf(stderr, "connected (subprotocol: %s)\n",
-                       ws_.subprotocol().empty() ? "none" : std::string(ws_.subprotocol()).c_str());
+          std::fprintf(stderr, "connected (subprotocol: %s) (extensions: %s)\n",
+                       ws_.subprotocol().empty() ? "none" : std::string(ws_.subprotocol()).c_str(),
+                       example::agreed_extensions(ws_).c_str());
           break;
         case tether::event_type::data:
           if (e.message_type == tether::opcode::binary) {
@@ -289,7 +296,8 @@ int main(int argc, char** argv) {
   std::string error;
   const int fd = connect_to(uri, error);
   if (fd < 0) return fail("cannot connect to " + options.url + ": " + error);
-  session s(fd, std::move(tls));
+  const example::deflate_extension deflate(options.deflate);  // outlives the session
+  session s(fd, std::move(tls), deflate.get());
   if (const std::error_code ec = s.ws().connect(uri, request)) {
     ::close(fd);
     return fail("request: " + ec.message());

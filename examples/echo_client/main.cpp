@@ -1,9 +1,11 @@
 // echo_client: connects to a ws:// URL and echoes every message it receives
 // back with the same opcode until the closing handshake completes.
 //
-//   echo_client URL
+//   echo_client [--no-deflate] URL
 //
-// Exits 0 after a clean close, non-zero (with the reason) otherwise.
+// It offers permessage-deflate (RFC 7692) when built with zlib, unless
+// --no-deflate, and says on stderr what the server agreed to. Exits 0 after a
+// clean close, non-zero (with the reason) otherwise.
 #include <tether/connection.hpp>
 
 #include <netdb.h>
@@ -17,6 +19,9 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
+
+#include "deflate_extension.hpp"
 
 namespace {
 
@@ -58,12 +63,14 @@ bool flush(int fd, tether::connection& ws) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s ws://host:port/path\n", argv[0]);
+  const bool deflate = !(argc == 3 && argv[1] == example::no_deflate_flag);
+  if (argc != 2 && (argc != 3 || deflate)) {
+    std::fprintf(stderr, "usage: %s [--no-deflate] ws://host:port/path\n", argv[0]);
     return 2;
   }
+  const char* url = argv[argc - 1];
   tether::websocket_uri uri;
-  if (const std::error_code ec = tether::parse_websocket_uri(argv[1], uri)) {
+  if (const std::error_code ec = tether::parse_websocket_uri(url, uri)) {
     std::fprintf(stderr, "bad URL: %s\n", ec.message().c_str());
     return 2;
   }
@@ -73,12 +80,14 @@ int main(int argc, char** argv) {
   }
   const int fd = connect_to(uri);
   if (fd < 0) {
-    std::fprintf(stderr, "cannot connect to %s: %s\n", argv[1], std::strerror(errno));
+    std::fprintf(stderr, "cannot connect to %s: %s\n", url, std::strerror(errno));
     return 1;
   }
 
   tether::connection_options options;
   options.max_message_size = options.max_frame_size = 64 * 1024 * 1024;
+  const example::deflate_extension extension(deflate);
+  options.extension = extension.get();
   tether::connection ws(tether::role::client, options);
   if (const std::error_code ec = ws.connect(uri)) {
     std::fprintf(stderr, "cannot start the handshake: %s\n", ec.message().c_str());
@@ -109,6 +118,9 @@ int main(int argc, char** argv) {
     ws.tick(std::chrono::steady_clock::now());
     for (tether::event e = ws.next_event(); e; e = ws.next_event()) {
       switch (e.type) {
+        case tether::event_type::open:
+          std::fprintf(stderr, "open (extensions: %s)\n", example::agreed_extensions(ws).c_str());
+          break;
         case tether::event_type::data: {
           // Echo as it arrives; a refused piece (output queue full) ends the
           // exchange rather than sending a truncated echo.

@@ -2,7 +2,11 @@
 // the same opcode, streaming it piece by piece (a message of any size passes
 // with O(read buffer) memory).
 //
-//   echo_server [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--threads N]
+//   echo_server [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--threads N] [--no-deflate]
+//
+// permessage-deflate (RFC 7692) is accepted when a client offers it (built
+// with zlib), unless --no-deflate; messages are then inflated as they arrive
+// and the echo is compressed as it goes out.
 //
 // tether does the protocol; this file does the sockets. Each thread runs its
 // own epoll loop over its own SO_REUSEPORT listener (the kernel spreads new
@@ -35,6 +39,8 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+
+#include "deflate_extension.hpp"
 
 namespace {
 
@@ -270,6 +276,7 @@ int main(int argc, char** argv) {
   const char* host = "127.0.0.1";
   int port = 9001;
   int threads = 1;
+  bool deflate = true;
   tether::connection_options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -281,12 +288,17 @@ int main(int argc, char** argv) {
       options.max_message_size = options.max_frame_size = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--threads" && i + 1 < argc && std::atoi(argv[i + 1]) > 0) {
       threads = std::atoi(argv[++i]);
+    } else if (arg == example::no_deflate_flag) {
+      deflate = false;
     } else {
-      std::fprintf(stderr, "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--threads N]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--threads N] [--no-deflate]\n",
                    argv[0]);
       return 2;
     }
   }
+  const example::deflate_extension extension(deflate);  // shared by every thread's connections, read only
+  options.extension = extension.get();
 
   std::vector<int> listeners;
   for (int i = 0; i < threads; ++i) {

@@ -1,7 +1,7 @@
 // uring_echo: the echo server on io_uring (liburing): every message comes back
 // with the same opcode, streamed piece by piece.
 //
-//   uring_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--single-shot]
+//   uring_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--single-shot] [--no-deflate]
 //
 // The glue: one multishot receive per connection takes kernel-chosen buffers
 // from a provided-buffer ring (Linux 6.0; --single-shot, or an older kernel,
@@ -13,7 +13,8 @@
 // output contract). Timers from next_deadline() set the wait's timeout.
 // Where io_uring is not allowed (containers often forbid it) it says why and
 // exits 77, which the tests report as skipped. SIGINT or SIGTERM: open
-// connections get close 1001, exit 0 once all are gone.
+// connections get close 1001, exit 0 once all are gone. permessage-deflate
+// (RFC 7692) is accepted when offered, unless --no-deflate.
 #include <tether/connection.hpp>
 #include <tether/io/loop.hpp>
 #include <tether/io/posix_socket.hpp>
@@ -37,6 +38,8 @@
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include "deflate_extension.hpp"
 
 namespace {
 
@@ -392,6 +395,7 @@ int main(int argc, char** argv) {
   const char* host = "127.0.0.1";
   int port = 9001;
   bool multishot = true;
+  bool deflate = true;
   tether::connection_options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -403,12 +407,17 @@ int main(int argc, char** argv) {
       options.max_message_size = options.max_frame_size = std::strtoull(argv[++i], nullptr, 10);
     } else if (arg == "--single-shot") {
       multishot = false;
+    } else if (arg == example::no_deflate_flag) {
+      deflate = false;
     } else {
-      std::fprintf(stderr, "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--single-shot]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--single-shot] [--no-deflate]\n",
                    argv[0]);
       return 2;
     }
   }
+  const example::deflate_extension extension(deflate);  // outlives the server, and so every connection
+  options.extension = extension.get();
   // SIGINT and SIGTERM arrive as reads from a signalfd, like any other completion.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

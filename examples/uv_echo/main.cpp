@@ -1,7 +1,7 @@
 // uv_echo: the echo server on libuv: every message comes back with the same
 // opcode, streamed piece by piece.
 //
-//   uv_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N]
+//   uv_echo [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--no-deflate]
 //
 // The glue, per connection: uv_read_start's callback hands the bytes to
 // receive() and drains next_event(); uv_buf_t's made from output_buffers() go
@@ -10,7 +10,7 @@
 // meanwhile: the buffers being written stay valid until consume() (tether's
 // output contract). Reading stops while 4 MiB wait for the peer. A uv_timer_t
 // set from next_deadline() calls tick(). SIGINT or SIGTERM: open connections get close 1001, exit 0 once all
-// are gone.
+// are gone. permessage-deflate (RFC 7692) is accepted when offered, unless --no-deflate.
 #include <tether/connection.hpp>
 #include <tether/io/loop.hpp>
 
@@ -24,6 +24,8 @@
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include "deflate_extension.hpp"
 
 namespace {
 
@@ -237,6 +239,7 @@ void on_signal(uv_signal_t* signal, int) {
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   int port = 9001;
+  bool deflate = true;
   server s{};
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -246,11 +249,16 @@ int main(int argc, char** argv) {
       port = std::atoi(argv[++i]);
     } else if (arg == "--max-message-size" && i + 1 < argc) {
       s.options.max_message_size = s.options.max_frame_size = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == example::no_deflate_flag) {
+      deflate = false;
     } else {
-      std::fprintf(stderr, "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--host 127.0.0.1] [--port 9001] [--max-message-size N] [--no-deflate]\n",
+                   argv[0]);
       return 2;
     }
   }
+  const example::deflate_extension extension(deflate);  // outlives the loop, and so every connection
+  s.options.extension = extension.get();
   std::signal(SIGPIPE, SIG_IGN);  // libuv writes with writev(): a vanished peer must be EPIPE, not death
 
   uv_loop_t loop;

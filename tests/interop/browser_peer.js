@@ -3,13 +3,15 @@
 // WebSocket client of an echo server: the browser's own WebSocket implementation
 // sends text, binary, empty and 16 MiB messages, checks the echoes, and closes
 // with a code and reason (a page's WebSocket can neither fragment nor ping).
-//   browser_peer.js URL
+// The browser always offers permessage-deflate (RFC 7692); the second argument
+// says whether the server must agree to it (on, the default) or decline (off).
+//   browser_peer.js URL [on|off]
 'use strict';
 const { chromium } = require('playwright-core');
 
 const TIMEOUT_MS = 120000;
 
-async function main(url) {
+async function main(url, expectDeflate) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -17,7 +19,7 @@ async function main(url) {
   });
   try {
     const page = await browser.newPage();
-    const log = await page.evaluate(async (target) => {
+    const log = await page.evaluate(async ([target, expectDeflate]) => {
       const lines = [];
       const ws = new WebSocket(target);
       ws.binaryType = 'arraybuffer';
@@ -27,6 +29,19 @@ async function main(url) {
       });
       await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('open failed')); });
       lines.push('open extensions=' + JSON.stringify(ws.extensions));
+      const agreed = /^permessage-deflate(;|$)/.test(ws.extensions);
+      if (agreed !== expectDeflate) throw new Error(`extensions ${JSON.stringify(ws.extensions)}, expected deflate ${expectDeflate}`);
+      lines.push(`ok: permessage-deflate ${agreed ? 'agreed' : 'declined'}`);
+      for (let i = 0; i < 20; i++) {
+        const chat = JSON.stringify({ type: 'chat', text: `message number ${i} from the browser`, sentAt: new Date().toISOString() });
+        ws.send(chat);
+        if ((await next()) !== chat) throw new Error('chat message echo differs');
+      }
+      lines.push('ok: 20 chat messages');
+      const compressible = 'tether '.repeat(1 << 17);  // 896 KiB
+      ws.send(compressible);
+      if ((await next()) !== compressible) throw new Error('compressible text echo differs');
+      lines.push('ok: compressible text');
       const text = 'hello from the browser \u00e9\u20ac\u{1F600}';
       ws.send(text);
       if ((await next()) !== text) throw new Error('text echo differs');
@@ -52,7 +67,7 @@ async function main(url) {
       if (event.code !== 4005 || !event.wasClean) throw new Error(`close ${event.code} clean=${event.wasClean}`);
       lines.push('ok: close 4005 echoed, clean');
       return lines;
-    }, url);
+    }, [url, expectDeflate]);
     for (const line of log) console.log(line);
   } finally {
     await browser.close();
@@ -60,4 +75,4 @@ async function main(url) {
 }
 
 setTimeout(() => { console.error('FAILED: timed out'); process.exit(1); }, TIMEOUT_MS).unref();
-main(process.argv[2]).then(() => process.exit(0), (error) => { console.error('FAILED:', error.message); process.exit(1); });
+main(process.argv[2], process.argv[3] !== 'off').then(() => process.exit(0), (error) => { console.error('FAILED:', error.message); process.exit(1); });

@@ -5,6 +5,11 @@
   python_peer.py server PORT     serve echo_client: send every scenario, check the echoes
   python_peer.py violate URL     handshake by hand, then break a rule; expect the close code
   python_peer.py masked-server PORT   answer 101 by hand, send a masked frame; expect close 1002
+  python_peer.py deflate-client URL on|off    permessage-deflate (RFC 7692): one connection per
+      client parameter set in CLIENT_DEFLATE, each checked for what was agreed (on) or for
+      no extension (off, against a server run with --no-deflate), then compressed scenarios
+  python_peer.py deflate-server PORT on|off   the same as a server for echo_client: connection i
+      (path /i) gets the server parameter set SERVER_DEFLATE[i]
 
 Exits 0 when every check passed; prints what failed otherwise.
 """
@@ -16,6 +21,9 @@ import struct
 import sys
 
 import websockets
+from websockets.extensions.permessage_deflate import (ClientPerMessageDeflateFactory, PerMessageDeflate,
+                                                      ServerPerMessageDeflateFactory)
+from websockets.legacy.server import WebSocketServerProtocol
 
 BIG = 16 * 1024 * 1024
 TIMEOUT = 60
@@ -42,14 +50,19 @@ def joined(message):
     return message
 
 
-async def play(ws, ping_payload, close_code, close_reason):
-    """Every scenario with its echo checked, a ping, then a close whose code must come back."""
-    for name, message in scenarios():
+async def echo_each(ws, messages, label=""):
+    """Sends each (name, message or fragments) and checks that the echo has the same type and bytes."""
+    for name, message in messages:
         await ws.send(message)
         echo = await asyncio.wait_for(ws.recv(), TIMEOUT)
         if echo != joined(message) or type(echo) is not type(joined(message)):
-            raise AssertionError(f"{name}: echo differs")
-        print(f"ok: {name}")
+            raise AssertionError(f"{label}{name}: echo differs")
+        print(f"ok: {label}{name}")
+
+
+async def play(ws, ping_payload, close_code, close_reason):
+    """Every scenario with its echo checked, a ping, then a close whose code must come back."""
+    await echo_each(ws, scenarios())
     pong = await ws.ping(ping_payload)
     await asyncio.wait_for(pong, TIMEOUT)
     print("ok: ping answered with pong")
@@ -77,6 +90,110 @@ async def run_server(port):
     async with websockets.serve(handler, "127.0.0.1", port, max_size=2 * BIG, ping_interval=None, compression=None):
         print("listening", flush=True)
         await asyncio.wait_for(result, 4 * TIMEOUT)
+
+
+# permessage-deflate parameter sets against tether's default policy (12-bit
+# windows both ways, context takeover allowed): (name, factory arguments,
+# expected (remote_no_context_takeover, local_no_context_takeover,
+# remote_max_window_bits, local_max_window_bits) as python-websockets agreed).
+# python-websockets 10.4 cannot compress with an 8-bit window (zlib refuses
+# wbits=-8 for a compressor), so its own window is never 8 here; tether's is.
+CLIENT_DEFLATE = [
+    ("default offer (compression='deflate')", dict(client_max_window_bits=True, compress_settings={"memLevel": 5}),
+     (False, False, 12, 12)),
+    ("no context takeover both ways", dict(server_no_context_takeover=True, client_no_context_takeover=True),
+     (True, True, 12, 12)),
+    ("server window 8, client window 9", dict(server_max_window_bits=8, client_max_window_bits=9), (False, False, 8, 9)),
+    ("server window 10, no client_max_window_bits", dict(server_max_window_bits=10, client_max_window_bits=None),
+     (False, False, 10, 15)),
+    ("server window 15 asked, client no context takeover",
+     dict(server_max_window_bits=15, client_no_context_takeover=True), (False, True, 12, 12)),
+    ("server no context takeover, windows 9", dict(server_no_context_takeover=True, server_max_window_bits=9,
+                                                   client_max_window_bits=9), (True, False, 9, 9)),
+]
+# tether's client offers "permessage-deflate; server_max_window_bits=12; client_max_window_bits=12".
+SERVER_DEFLATE = [
+    ("python-websockets' default (windows 12, memLevel 5)",
+     dict(server_max_window_bits=12, client_max_window_bits=12, compress_settings={"memLevel": 5}),
+     (False, False, 12, 12)),
+    ("no context takeover both ways", dict(server_no_context_takeover=True, client_no_context_takeover=True),
+     (True, True, 12, 12)),
+    ("windows 9", dict(server_max_window_bits=9, client_max_window_bits=9), (False, False, 9, 9)),
+    ("client window 8 imposed, server window 10", dict(server_max_window_bits=10, client_max_window_bits=8),
+     (False, False, 8, 10)),
+    ("client no context takeover, windows 15 allowed", dict(client_no_context_takeover=True, server_max_window_bits=15,
+                                                            client_max_window_bits=15), (True, False, 12, 12)),
+]
+MIB = 1024 * 1024
+
+
+def deflate_scenarios():
+    """Messages that compress well, that do not, small ones, repeated ones, fragmented ones."""
+    chat = [f'{{"type":"chat","text":"message number {i} in the room","sentAt":"2024-05-01T12:34:{i:02}.000Z"}}'
+            for i in range(20)]
+    return [("tiny text", "hi"), ("empty binary", b"")] + [(f"chat message {i}", m) for i, m in enumerate(chat)] + [
+        ("1 MiB compressible text", "tether " * (MIB // 7) + "!" * (MIB % 7)),
+        ("1 MiB incompressible binary", os.urandom(MIB)),
+        ("1 MiB mixed binary", (bytes(range(256)) * 2048)[:MIB // 2] + os.urandom(MIB // 2)),
+        ("fragmented compressible text", ["fragmented " * 1000, "", "text " * 5000, "\u00fcber" * 100]),
+        ("fragmented binary", [os.urandom(70000), b"z" * 70000]),
+    ]
+
+
+def agreed(ws):
+    deflate = [e for e in ws.extensions if isinstance(e, PerMessageDeflate)]
+    if not deflate:
+        return None
+    e = deflate[0]
+    return (e.remote_no_context_takeover, e.local_no_context_takeover, e.remote_max_window_bits,
+            e.local_max_window_bits)
+
+
+async def play_deflate(ws, name, expected, expect_on):
+    got = agreed(ws)
+    want = expected if expect_on else None
+    if got != want:
+        raise AssertionError(f"{name}: agreed {got}, expected {want}")
+    print(f"ok: {name}: {'agreed ' + str(got) if got else 'no extension'}")
+    await echo_each(ws, deflate_scenarios(), f"{name}: ")
+    await ws.ping(b"deflate ping")  # control frames are never compressed (RFC 7692 §6.1)
+    await ws.close(code=1000)
+
+
+async def run_deflate_client(url, expect_on):
+    for name, arguments, expected in CLIENT_DEFLATE:
+        factory = ClientPerMessageDeflateFactory(**arguments)
+        async with websockets.connect(url, max_size=None, ping_interval=None, compression=None,
+                                      extensions=[factory]) as ws:
+            await play_deflate(ws, name, expected, expect_on)
+
+
+async def run_deflate_server(port, expect_on):
+    done = []
+    finished = asyncio.get_running_loop().create_future()
+
+    class Protocol(WebSocketServerProtocol):
+        def process_extensions(self, headers, available_extensions):
+            # Connection i (path /i) negotiates with parameter set i.
+            index = int(self.path.strip("/") or 0)
+            return super().process_extensions(headers, [ServerPerMessageDeflateFactory(**SERVER_DEFLATE[index][1])])
+
+    async def handler(ws, path=None):
+        index = int((path or ws.path).strip("/") or 0)
+        name, _, expected = SERVER_DEFLATE[index]
+        try:
+            await play_deflate(ws, name, expected, expect_on)
+            done.append(index)
+            if len(done) == len(SERVER_DEFLATE) and not finished.done():
+                finished.set_result(True)
+        except Exception as error:  # report, do not hang
+            if not finished.done():
+                finished.set_exception(error)
+
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=None, ping_interval=None,
+                                create_protocol=Protocol):
+        print(f"listening connections={len(SERVER_DEFLATE)}", flush=True)
+        await asyncio.wait_for(finished, 4 * TIMEOUT)
 
 
 def read_exactly(sock, count):
@@ -178,6 +295,10 @@ def main():
         violate(target)
     elif mode == "masked-server":
         masked_server(int(target))
+    elif mode == "deflate-client":
+        asyncio.run(asyncio.wait_for(run_deflate_client(target, sys.argv[3] == "on"), 8 * TIMEOUT))
+    elif mode == "deflate-server":
+        asyncio.run(run_deflate_server(int(target), sys.argv[3] == "on"))
     else:
         raise SystemExit(f"unknown mode {mode}")
 

@@ -25,6 +25,10 @@ import threading
 import time
 
 import websockets
+from websockets.extensions.permessage_deflate import PerMessageDeflate
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from wire_witness import Witness, check as check_wire  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -524,6 +528,66 @@ def redis(args):
 
     asyncio.run(asyncio.wait_for(scenario_body(), 90))
     check(a.popen.poll() is None and b.popen.poll() is None, "both instances kept running")
+
+
+def wire_checked(witness, expect, what):
+    failures = check_wire(witness.close(), expect)
+    check(not failures, f"{what} ({'; '.join(failures) or 'seen on the wire'})")
+
+
+def agreed_deflate(ws):
+    return any(isinstance(e, PerMessageDeflate) for e in ws.extensions)
+
+
+@scenario
+def deflate(args):
+    """permessage-deflate (RFC 7692) through the chat, watched on the wire."""
+    server, port = start_chat_server(args)
+    witness = Witness(port)
+    url = f"ws://127.0.0.1:{witness.port}/chat"
+    long_text = "the chat compresses well " * 400
+
+    async def conversation():
+        a, b = await welcomed_clients(url, url)
+        check(agreed_deflate(a) and agreed_deflate(b), "python-websockets clients agree permessage-deflate with chat_server")
+        for i in range(6):
+            await (a, b)[i % 2].send(chat(f"{long_text} {i}"))
+            for ws in (a, b):
+                check((await next_chat(ws))["text"] == f"{long_text} {i}", f"compressed chat message {i} reaches both")
+        await a.close()
+        await b.close()
+
+    asyncio.run(asyncio.wait_for(conversation(), 60))
+    code, out, err = run([args.client, url], stdin=chat(long_text) + "\n")
+    check(code == 0 and "(extensions: permessage-deflate" in err and long_text in out,
+          "tether_client offers permessage-deflate, chat_server agrees, its message comes back")
+    wire_checked(witness, "deflate", "every connection agreed and sent compressed messages both ways")
+
+
+@scenario
+def no_deflate(args):
+    """chat_server --no-deflate declines the offer; tether_client --no-deflate makes none."""
+    server, port = start_chat_server(args, "--no-deflate")
+    witness = Witness(port)
+    url = f"ws://127.0.0.1:{witness.port}/chat"
+
+    async def conversation():
+        a, b = await welcomed_clients(url, url)
+        check(not agreed_deflate(a) and not agreed_deflate(b), "chat_server --no-deflate declines permessage-deflate")
+        await a.send(chat("plain " * 100))
+        for ws in (a, b):
+            check((await next_chat(ws))["text"] == "plain " * 100, "the chat message reaches both, uncompressed")
+        await a.close()
+        await b.close()
+
+    asyncio.run(asyncio.wait_for(conversation(), 60))
+    wire_checked(witness, "declined", "offered, declined, nothing compressed")
+
+    _, plain_port = start_chat_server(args, name="chat_server (deflate on)")
+    witness = Witness(plain_port)
+    code, out, err = run([args.client, "--no-deflate", f"ws://127.0.0.1:{witness.port}/chat"], stdin=chat("plain " * 100))
+    check(code == 0 and "(extensions: none)" in err, "tether_client --no-deflate offers nothing")
+    wire_checked(witness, "not-offered", "not offered, nothing compressed")
 
 
 def node_script(args, name):

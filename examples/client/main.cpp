@@ -207,11 +207,13 @@ class session {
   void handle_events() {
     for (tether::event e = ws_.next_event(); e; e = ws_.next_event()) {
       switch (e.type) {
-        case tether::event_type::open:
-          std::fprintf(stderr, "connected (subprotocol: %s) (extensions: %s)\n",
-                       ws_.subprotocol().empty() ? "none" : std::string(ws_.subprotocol()).c_str(),
-                       example::agreed_extensions(ws_).c_str());
+        case tether::event_type::open: {
+          const std::string subprotocol(ws_.subprotocol().empty() ? "none" : ws_.subprotocol());
+          const std::string extensions(ws_.extensions().empty() ? "none" : ws_.extensions());
+          std::fprintf(stderr, "connected (subprotocol: %s) (extensions: %s)\n", subprotocol.c_str(),
+                       extensions.c_str());
           break;
+        }
         case tether::event_type::data:
           if (e.message_type == tether::opcode::binary) {
             if (e.message_begins) std::printf("<binary message>");

@@ -52,17 +52,6 @@ class deflate_extension {
 #endif
 };
 
-// Client: the extensions the server agreed to, as its 101 names them
-// ("none" when it named none), for the log.
-template <class Connection>
-std::string agreed_extensions(const Connection& ws) {
-  const auto* response = ws.response();
-  const tether::http::header_field* field =
-      response != nullptr ? tether::http::find_header(response->headers(), tether::field::sec_websocket_extensions.text)
-                          : nullptr;
-  return field != nullptr ? std::string(field->value) : std::string("none");
-}
-
 }  // namespace example
 
 #endif

@@ -118,9 +118,11 @@ int main(int argc, char** argv) {
     ws.tick(std::chrono::steady_clock::now());
     for (tether::event e = ws.next_event(); e; e = ws.next_event()) {
       switch (e.type) {
-        case tether::event_type::open:
-          std::fprintf(stderr, "open (extensions: %s)\n", example::agreed_extensions(ws).c_str());
+        case tether::event_type::open: {
+          const std::string agreed(ws.extensions().empty() ? "none" : ws.extensions());
+          std::fprintf(stderr, "open (extensions: %s)\n", agreed.c_str());
           break;
+        }
         case tether::event_type::data: {
           // Echo as it arrives; a refused piece (output queue full) ends the
           // exchange rather than sending a truncated echo.

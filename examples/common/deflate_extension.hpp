@@ -12,10 +12,7 @@
 #define TETHER_EXAMPLES_COMMON_DEFLATE_EXTENSION_HPP
 
 #include <tether/extension.hpp>
-#include <tether/handshake/names.hpp>
-#include <tether/http/headers.hpp>
 
-#include <string>
 #include <string_view>
 
 #if defined(TETHER_HAS_ZLIB)

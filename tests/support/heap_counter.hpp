@@ -41,7 +41,14 @@ inline std::size_t heap_in_use() {
 
 #ifndef TETHER_HEAP_FROM_SANITIZER
 // Sized so live_bytes can follow frees: the size is stored before the block.
-void* operator new(std::size_t size) {
+// Not inlined: g++ -O2 would otherwise pair std::allocator's new with this
+// delete's header read and warn (-Warray-bounds, -Wmismatched-new-delete).
+#if defined(__GNUC__)
+#define TETHER_HEAP_COUNTER_FUNCTION __attribute__((noinline))
+#else
+#define TETHER_HEAP_COUNTER_FUNCTION
+#endif
+TETHER_HEAP_COUNTER_FUNCTION void* operator new(std::size_t size) {
   bench::allocation_count.fetch_add(1, std::memory_order_relaxed);
   bench::allocated_bytes.fetch_add(size, std::memory_order_relaxed);
   const std::size_t live = bench::live_bytes.fetch_add(size, std::memory_order_relaxed) + size;
@@ -51,7 +58,7 @@ void* operator new(std::size_t size) {
   block[0] = size;
   return reinterpret_cast<char*>(block) + 16;
 }
-void operator delete(void* pointer) noexcept {
+TETHER_HEAP_COUNTER_FUNCTION void operator delete(void* pointer) noexcept {
   if (pointer == nullptr) return;
   auto* block = reinterpret_cast<std::size_t*>(static_cast<char*>(pointer) - 16);
   bench::live_bytes.fetch_sub(block[0], std::memory_order_relaxed);

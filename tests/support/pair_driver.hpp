@@ -31,6 +31,34 @@ inline std::uint64_t hash_bytes(const void* data, std::size_t size, std::uint64_
   return h;
 }
 
+// Bytes written by one side and not yet read by the other: read from the
+// front without moving the rest (erasing the front of a string on every small
+// read made a long conversation quadratic).
+class byte_pipe {
+ public:
+  void append(const void* data, std::size_t size) { bytes_.append(static_cast<const char*>(data), size); }
+  bool empty() const { return read_ == bytes_.size(); }
+  std::size_t size() const { return bytes_.size() - read_; }
+  std::size_t capacity() const { return bytes_.capacity(); }
+  // Moves the next n bytes into `out`.
+  void take(std::size_t n, std::vector<unsigned char>& out) {
+    out.assign(bytes_.begin() + static_cast<std::ptrdiff_t>(read_),
+               bytes_.begin() + static_cast<std::ptrdiff_t>(read_ + n));
+    read_ += n;
+    if (read_ == bytes_.size()) {
+      bytes_.clear();
+      read_ = 0;
+    } else if (read_ > 65536 && read_ > bytes_.size() / 2) {
+      bytes_.erase(0, read_);
+      read_ = 0;
+    }
+  }
+
+ private:
+  std::string bytes_;
+  std::size_t read_ = 0;
+};
+
 template <class Choices, class Check>
 class pair_driver {
  public:
@@ -39,7 +67,7 @@ class pair_driver {
     tether::connection ws;
     std::vector<tether::const_buffer> held;  // handed out, being "written"
     std::vector<std::uint64_t> held_hash;
-    std::string incoming;                // bytes the peer wrote, not read yet
+    byte_pipe incoming;                  // bytes the peer wrote, not read yet
     std::vector<unsigned char> scratch;  // the read buffer, poisoned after use
     std::deque<std::string> sent;        // messages accepted by a send, in order
     std::vector<std::string> received;   // whole messages, in order
@@ -174,7 +202,7 @@ class pair_driver {
     while (budget != 0 && !a.held.empty()) {
       tether::const_buffer& front = a.held.front();
       const std::size_t n = front.size < budget ? front.size : budget;
-      b.incoming.append(static_cast<const char*>(front.data), n);
+      b.incoming.append(front.data, n);
       front.data = static_cast<const char*>(front.data) + n;
       front.size -= n;
       budget -= n;
@@ -195,7 +223,7 @@ class pair_driver {
     verify_held(a);
     std::size_t written = 0;
     for (auto& buffer : a.held) {
-      b.incoming.append(static_cast<const char*>(buffer.data), buffer.size);
+      b.incoming.append(buffer.data, buffer.size);
       written += buffer.size;
     }
     a.held.clear();
@@ -229,8 +257,7 @@ class pair_driver {
     }
     std::size_t n = 1 + choices_.next(choices_.next(2) == 0 ? 16 : 8192);
     if (n > a.incoming.size()) n = a.incoming.size();
-    a.scratch.assign(a.incoming.begin(), a.incoming.begin() + static_cast<std::ptrdiff_t>(n));
-    a.incoming.erase(0, n);
+    a.incoming.take(n, a.scratch);
     a.ws.receive(static_cast<void*>(a.scratch.data()), n);
     drain(a);
   }

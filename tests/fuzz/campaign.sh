@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A fuzzing campaign: every target built by build.sh runs in turn for SECONDS
+# (default 3600), new inputs kept in WORK (default build/fuzz-work), and one
+# Markdown row per target: executions, rate, edges covered, corpus size,
+# findings (crash-/leak-/timeout-/oom- files in WORK/findings).
+#   bash tests/fuzz/build.sh && bash tests/fuzz/campaign.sh 3600 [target...]
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+seconds="${1:-3600}"
+shift || true
+out="${OUT:-$root/build/fuzz-out}"
+work="${WORK:-$root/build/fuzz-work}"
+mkdir -p "$work/findings"
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  for binary in "$out"/fuzz_*; do
+    [[ -x "$binary" && "$binary" != *.zip && "$binary" != *.dict ]] && targets+=("${binary##*/fuzz_}")
+  done
+fi
+seeds() {  # the seed folder of a target (pair_deflate shares pair's)
+  case "$1" in pair_deflate) echo pair ;; *) echo "$1" ;; esac
+}
+echo "| target | seconds | executions | exec/s | edges (cov) | features (ft) | corpus | findings |"
+echo "|---|---|---|---|---|---|---|---|"
+for target in "${targets[@]}"; do
+  corpus="$work/corpus/$target"
+  mkdir -p "$corpus"
+  dictionary=()
+  [[ -f "$out/fuzz_$target.dict" ]] && dictionary=("-dict=$out/fuzz_$target.dict")
+  log="$work/$target.log"
+  "$out/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$work/findings/${target}-" "${dictionary[@]}" \
+    "$corpus" "$here/corpus/$(seeds "$target")" >"$log" 2>&1
+  executions=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+  rate=$(grep -a 'stat::average_exec_per_sec' "$log" | awk '{print $2}')
+  last=$(grep -aE '^#[0-9]+' "$log" | tail -1)
+  cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$last")
+  ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
+  corp=$(sed -nE 's/.*corp: ([0-9]+\/[0-9]+[a-zA-Z]*).*/\1/p' <<<"$last")
+  findings=$(find "$work/findings" -name "${target}-*" | wc -l)
+  echo "| $target | $seconds | ${executions:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $findings |"
+done

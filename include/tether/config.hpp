@@ -16,6 +16,23 @@
 #define TETHER_NOINLINE
 #endif
 
+// Around functions that copy or mask short buffers with overlapping word
+// loads guarded by their length (8..16 bytes as two 8-byte words): once g++
+// 12 inlines them at -O2 into a call on a small array or literal, it reports
+// the branch for longer lengths, which cannot run there, as reading out of
+// bounds (-Warray-bounds, -Wstringop-overread/-overflow false positives). Users who
+// build with -Werror must not see them.
+#if defined(__GNUC__) && !defined(__clang__)
+#define TETHER_OVERLAPPING_LOADS_BEGIN                                                \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Warray-bounds\"") \
+      _Pragma("GCC diagnostic ignored \"-Wstringop-overread\"")                       \
+          _Pragma("GCC diagnostic ignored \"-Wstringop-overflow\"")
+#define TETHER_OVERLAPPING_LOADS_END _Pragma("GCC diagnostic pop")
+#else
+#define TETHER_OVERLAPPING_LOADS_BEGIN
+#define TETHER_OVERLAPPING_LOADS_END
+#endif
+
 // x86-64 SIMD: SSE2 is part of the x86-64 baseline; AVX2 is reached through
 // function-level target attributes and a one-time CPU check, so no -march flag
 // is needed. Define TETHER_NO_SIMD to force the scalar reference paths.

@@ -26,9 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
   std::vector<unsigned char> expected(original);
   FUZZ_CHECK(tether::apply_mask_reference(expected.data(), n, key, phase) == ((phase + n) & 3));
 
-  std::vector<unsigned char> storage(n + 32);
+  std::vector<unsigned char> storage(misalign);  // the payload starts misalign bytes in
+  storage.insert(storage.end(), original.begin(), original.end());
   unsigned char* fast = storage.data() + misalign;
-  if (n != 0) std::memcpy(fast, original.data(), n);
   std::size_t next_phase = phase;
   for (std::size_t offset = 0; offset < n; offset += step) {
     const std::size_t piece = n - offset < step ? n - offset : step;

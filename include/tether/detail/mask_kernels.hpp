@@ -53,6 +53,7 @@ TETHER_ALWAYS_INLINE void mask_words(unsigned char* data, std::size_t size, std:
 // Under 32 bytes: a few overlapping word operations and no loop. Every word is
 // loaded before any is stored, and each is XORed with the key at its own
 // phase, so bytes covered twice get the same (correct) value from both stores.
+TETHER_OVERLAPPING_LOADS_BEGIN
 TETHER_ALWAYS_INLINE void mask_small(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
   const std::uint64_t key64 = (std::uint64_t{key} << 32) | key;
   // The key for a word starting at byte `offset` (memory order, little- or big-endian).
@@ -98,6 +99,7 @@ TETHER_ALWAYS_INLINE void mask_small(unsigned char* data, std::size_t size, std:
   std::memcpy(key_bytes, &key, 4);
   for (std::size_t i = 0; i < size; ++i) data[i] ^= key_bytes[i];
 }
+TETHER_OVERLAPPING_LOADS_END
 
 #if TETHER_X86_SIMD
 

@@ -64,15 +64,7 @@ namespace detail {
 
 // memcpy, with the short copies of small frames done inline (two overlapping
 // loads and stores) instead of a library call.
-#if defined(__GNUC__) && !defined(__clang__)
-// g++ 12 at -O2, once this is inlined into send_text("hello"), reports the
-// 8-byte loads of the 8..16 branch as reading past the 6-byte literal, on a
-// path where size is 5 and the branch cannot run (-Warray-bounds, a false
-// positive): users building with -Werror must not see it.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#pragma GCC diagnostic ignored "-Wstringop-overread"
-#endif
+TETHER_OVERLAPPING_LOADS_BEGIN
 TETHER_ALWAYS_INLINE void copy_bytes(unsigned char* dst, const unsigned char* src, std::size_t size) noexcept {
   if (size >= 8 && size <= 16) {
     std::uint64_t head, tail;
@@ -84,9 +76,7 @@ TETHER_ALWAYS_INLINE void copy_bytes(unsigned char* dst, const unsigned char* sr
     std::memcpy(dst, src, size);
   }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TETHER_OVERLAPPING_LOADS_END
 
 }  // namespace detail
 

@@ -45,6 +45,7 @@ const std::vector<kernel>& kernels() {
     {"ssse3 under 16 bytes", tether::detail::cpu_has_ssse3, 1, 15, tether::detail::utf8_validate_short_ssse3},
     {"ssse3", tether::detail::cpu_has_ssse3, 16, SIZE_MAX, tether::detail::utf8_validate_ssse3},
     {"avx2", tether::detail::cpu_has_avx2, 32, SIZE_MAX, tether::detail::utf8_validate_avx2},
+    {"avx512", tether::detail::cpu_has_avx512bw, 1, SIZE_MAX, tether::detail::utf8_validate_avx512},
 #endif
   };
   return all;
@@ -172,7 +173,7 @@ TEST_CASE("utf8 kernels: every ill-formed class at every offset across the block
       for (std::size_t at = 0; at <= 132; ++at) {
         test::bytes head(filler.begin(), filler.begin() + static_cast<long>(at));
         head.resize(automaton(head.data(), head.size()).offset);  // a boundary of the filler
-        for (std::size_t trail : {0, 1, 2, 3, 5, 16, 33}) {
+        for (std::size_t trail : {0u, 1u, 2u, 3u, 5u, 16u, 33u}) {
           test::bytes text = head;
           text.insert(text.end(), bad.begin(), bad.end());
           text.insert(text.end(), trail, 'z');

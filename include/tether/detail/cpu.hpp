@@ -22,11 +22,18 @@ inline bool detect_ssse3() noexcept {
   __builtin_cpu_init();
   return __builtin_cpu_supports("ssse3") != 0;
 }
+// AVX-512 F and BW; the check includes the OS saving the 512-bit registers.
+inline bool detect_avx512bw() noexcept {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0;
+}
 inline const bool cpu_has_avx2 = detect_avx2();
 inline const bool cpu_has_ssse3 = detect_ssse3();
+inline const bool cpu_has_avx512bw = detect_avx512bw();
 #else
 inline constexpr bool cpu_has_avx2 = false;
 inline constexpr bool cpu_has_ssse3 = false;
+inline constexpr bool cpu_has_avx512bw = false;
 #endif
 
 }  // namespace tether::detail

@@ -36,9 +36,10 @@ TETHER_AVX2_FUNCTION simd256::vec utf8_check32(simd256::vec input, simd256::vec 
   const v::vec prev1_high = v::bit_and(v::shift_right16(prev1, 4), low_nibble);
   const v::vec prev1_low = v::bit_and(prev1, low_nibble);
   const v::vec input_high = v::bit_and(v::shift_right16(input, 4), low_nibble);
-  const v::vec special = v::bit_and(v::bit_and(v::shuffle8(v::from_bytes(utf8_lookup::byte_1_high.bytes), prev1_high),
-                                               v::shuffle8(v::from_bytes(utf8_lookup::byte_1_low.bytes), prev1_low)),
-                                    v::shuffle8(v::from_bytes(utf8_lookup::byte_2_high.bytes), input_high));
+  const v::vec special =
+      v::bit_and(v::bit_and(v::shuffle8(v::load_unaligned(utf8_lookup::byte_1_high.bytes), prev1_high),
+                            v::shuffle8(v::load_unaligned(utf8_lookup::byte_1_low.bytes), prev1_low)),
+                 v::shuffle8(v::load_unaligned(utf8_lookup::byte_2_high.bytes), input_high));
   // Third and fourth bytes of 3- and 4-byte sequences must be continuations:
   // exactly where two_conts is expected, nowhere else.
   const v::vec prev2 = utf8_shift_in<2>(input, previous);
@@ -52,7 +53,7 @@ TETHER_AVX2_FUNCTION simd256::vec utf8_check32(simd256::vec input, simd256::vec 
 
 // Non-zero where the block ends inside a multi-byte sequence.
 TETHER_AVX2_FUNCTION simd256::vec utf8_incomplete32(simd256::vec input) noexcept {
-  return simd256::subtract_saturated_u8(input, simd256::from_bytes(utf8_lookup::max_complete_tail));
+  return simd256::subtract_saturated_u8(input, simd256::load_unaligned(utf8_lookup::max_complete_tail + 32));
 }
 
 // n >= 32.

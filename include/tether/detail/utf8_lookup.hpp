@@ -3,8 +3,8 @@
 #define TETHER_DETAIL_UTF8_LOOKUP_HPP
 
 // The tables of the lookup algorithm of Keiser and Lemire ("Validating UTF-8
-// in less than one instruction per byte", 2021), shared by the 16-byte (SSSE3)
-// and 32-byte (AVX2) kernels. Three 16-entry nibble tables classify every
+// in less than one instruction per byte", 2021), shared by the 16-byte (SSSE3),
+// 32-byte (AVX2) and 64-byte (AVX-512) kernels. Three 16-entry nibble tables classify every
 // (previous byte, byte) pair: each error bit below names a byte pattern that
 // RFC 3629 §4 forbids, and a pair is invalid when all three lookups agree on
 // one bit. The 3rd and 4th bytes of long sequences are checked apart (see the
@@ -27,14 +27,15 @@ constexpr char two_conts = static_cast<char>(0x80);  // continuation after conti
 constexpr char carry = too_short | too_long | two_conts;
 }  // namespace utf8_lookup
 
-// A 16-entry nibble table, repeated in both 128-bit lanes (shuffles work per
-// lane); the 16-byte kernel reads the first lane.
+// A 16-entry nibble table, repeated in each 128-bit lane of a 512-bit
+// register (shuffles work per lane); the 16- and 32-byte kernels read the
+// first one or two lanes.
 struct utf8_lane_table {
-  signed char bytes[32];
+  signed char bytes[64];
   constexpr utf8_lane_table(std::initializer_list<int> entries) : bytes{} {
     int i = 0;
     for (int entry : entries) {
-      bytes[i] = bytes[i + 16] = static_cast<signed char>(entry);
+      for (int lane = 0; lane < 64; lane += 16) bytes[lane + i] = static_cast<signed char>(entry);
       ++i;
     }
   }
@@ -72,8 +73,10 @@ inline constexpr utf8_lane_table byte_2_high = {
     too_short, too_short, too_short, too_short};                                             // 11__
 // The largest byte that may end a block in each of its last three places
 // (a 4-byte lead three from the end, 3-byte two from the end, any lead last
-// leaves a sequence open); the 16-byte kernel reads the last 16.
-inline constexpr signed char max_complete_tail[32] = {
+// leaves a sequence open); the 16- and 32-byte kernels read the last 16 or 32.
+inline constexpr signed char max_complete_tail[64] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
     static_cast<signed char>(0xF0 - 1), static_cast<signed char>(0xE0 - 1), static_cast<signed char>(0xC0 - 1)};

@@ -54,7 +54,7 @@ TETHER_SSSE3_FUNCTION __m128i utf8_check16(__m128i input, __m128i previous) noex
 
 // Non-zero where the block ends inside a multi-byte sequence.
 TETHER_SSSE3_FUNCTION __m128i utf8_incomplete16(__m128i input) noexcept {
-  return _mm_subs_epu8(input, utf8_load16(utf8_lookup::max_complete_tail + 16));
+  return _mm_subs_epu8(input, utf8_load16(utf8_lookup::max_complete_tail + 48));
 }
 
 TETHER_SSSE3_FUNCTION bool utf8_any16(__m128i v) noexcept {

@@ -207,7 +207,10 @@ TEST_CASE("utf8 kernels: a sequence left open at the end, or before ASCII, at ev
         CHECK_FALSE(validator.complete());
         // Followed by ASCII: invalid at the ASCII byte.
         text.push_back('z');
-        CHECK_FALSE(tether::detail::utf8_validate_bulk(text.data(), text.size()).valid);
+        tether::utf8_validator after_ascii;
+        const auto result = after_ascii.feed(text.data(), text.size());
+        CHECK_FALSE(result.valid);
+        CHECK(result.error_offset == text.size() - 1);
         check_kernels(text);
       }
     }

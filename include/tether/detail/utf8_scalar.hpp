@@ -69,18 +69,21 @@ inline utf8_bulk_result utf8_validate_scalar(const unsigned char* p, std::size_t
 // byte and the continuations after it), else end. The SIMD kernels check
 // [0, boundary) as a complete text and leave the rest to the automaton, so a
 // code point split between two pieces costs nothing extra. On invalid input
-// the answer only has to be some offset: whatever is wrong is then found
-// either before it by the kernel or after it by the automaton.
+// any offset in [end - 3, end] is right: whatever is wrong is then found
+// either before it by the kernel or after it by the automaton (a byte that
+// never starts a sequence, C0, C1, F5..FF, last of all goes to the automaton).
+// Conditional moves, not branches: whether a text ends inside a code point
+// is data, not a pattern a branch predictor learns.
 TETHER_ALWAYS_INLINE std::size_t utf8_last_boundary(const unsigned char* p, std::size_t end) noexcept {
-  for (std::size_t back = 1; back <= 3 && back <= end; ++back) {
-    const unsigned char byte = p[end - back];
-    if ((byte & 0xC0) == 0x80) continue;  // continuation: keep looking for the lead
-    // Bytes that never start a sequence (C0, C1, F5..FF) count as complete:
-    // the kernel then sees them, and fails.
-    const std::size_t length = byte < 0xC2 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : byte < 0xF5 ? 4 : 1;
-    return length > back ? end - back : end;
+  if (TETHER_UNLIKELY(end < 3)) {
+    if (end == 2 && p[0] >= 0xE0 && p[1] < 0xC0) return 0;
+    return end != 0 && p[end - 1] >= 0xC0 ? end - 1 : end;
   }
-  return end;
+  std::size_t boundary = end;
+  boundary = p[end - 3] >= 0xF0 ? end - 3 : boundary;  // 4-byte lead, two bytes after it
+  boundary = p[end - 2] >= 0xE0 ? end - 2 : boundary;  // 3- or 4-byte lead, one byte after it
+  boundary = p[end - 1] >= 0xC0 ? end - 1 : boundary;  // any lead last
+  return boundary;
 }
 
 }  // namespace tether::detail

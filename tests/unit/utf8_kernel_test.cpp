@@ -173,7 +173,7 @@ TEST_CASE("utf8 kernels: every ill-formed class at every offset across the block
       for (std::size_t at = 0; at <= 132; ++at) {
         test::bytes head(filler.begin(), filler.begin() + static_cast<long>(at));
         head.resize(automaton(head.data(), head.size()).offset);  // a boundary of the filler
-        for (std::size_t trail : {0u, 1u, 2u, 3u, 5u, 16u, 33u}) {
+        for (std::size_t trail : {0u, 1u, 2u, 3u, 5u, 16u, 33u, 200u}) {
           test::bytes text = head;
           text.insert(text.end(), bad.begin(), bad.end());
           text.insert(text.end(), trail, 'z');

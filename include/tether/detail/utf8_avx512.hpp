@@ -3,7 +3,7 @@
 #define TETHER_DETAIL_UTF8_AVX512_HPP
 
 // The lookup algorithm (utf8_lookup.hpp) on 64-byte blocks with AVX-512 BW,
-// with a shortcut for all-ASCII blocks. The last 1-63 bytes are one masked
+// two at a time with a shortcut for all-ASCII pairs. The last 1-63 bytes are one masked
 // load: zero-padded, nothing past the end read, so a sequence left open at
 // the end of the checked region is caught like any other (its next byte, a
 // zero, is not a continuation). Like the other kernels it checks the input up
@@ -64,7 +64,20 @@ __attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validat
   v::vec previous = v::zero();
   v::vec previous_incomplete = v::zero();
   std::size_t i = 0;
-  for (; i + 64 <= end; i += 64) {
+  // Two blocks at a time: one test covers 128 bytes of ASCII.
+  for (; i + 128 <= end; i += 128) {
+    const v::vec first = v::load_unaligned(p + i);
+    const v::vec second = v::load_unaligned(p + i + 64);
+    if (v::sign_bits8(v::bit_or(first, second)) == 0) {
+      error = v::bit_or(error, previous_incomplete);
+      previous_incomplete = v::zero();
+    } else {
+      error = v::bit_or(error, v::bit_or(utf8_check64(first, previous), utf8_check64(second, first)));
+      previous_incomplete = utf8_incomplete64(second);
+    }
+    previous = second;
+  }
+  if (i + 64 <= end) {
     const v::vec input = v::load_unaligned(p + i);
     if (v::sign_bits8(input) == 0) {
       // All ASCII: valid unless the previous block left a sequence open.
@@ -75,6 +88,7 @@ __attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validat
       previous_incomplete = utf8_incomplete64(input);
     }
     previous = input;
+    i += 64;
   }
   if (i < end) {
     // The zero-padded tail catches what the previous block left open.

@@ -15,7 +15,7 @@
 //
 // K: binary, ascii (printable ASCII text) or mixed (UTF-8 text, by code point
 // about 50% ASCII, 20% 2-byte, 20% 3-byte, 10% 4-byte); S: payload bytes of
-// each message (16, 125, 1024, 16384); R: whole (the pass in one receive) or
+// each message (16, 125, 1024, 16384, 65536); R: whole (the pass in one receive) or
 // 4k (consecutive 4 KiB reads); ROLE: server or client (masks every frame).
 // Every pass carries 1 MiB of payload as distinct messages, masked as a client
 // sends them.
@@ -75,7 +75,7 @@ using bench::payload_kind;
 
 constexpr std::size_t pass_payload = 1 << 20;
 constexpr std::size_t read_size = 4096;
-constexpr std::size_t sizes[] = {16, 125, 1024, 16 << 10};
+constexpr std::size_t sizes[] = {16, 125, 1024, 16 << 10, 64 << 10};
 constexpr payload_kind kinds[] = {payload_kind::binary, payload_kind::ascii, payload_kind::mixed};
 
 // One pass of input: the messages and their masked frames, built once per shape.

@@ -5,6 +5,7 @@
 
 #include "test_bytes.hpp"
 #include "tether_catch.hpp"
+#include "utf8_text.hpp"
 
 namespace {
 
@@ -78,16 +79,7 @@ void check_same_as_reference(const test::bytes& text) {
   }
 }
 
-test::bytes encode_code_point(std::uint32_t cp) {
-  if (cp < 0x80) return {static_cast<unsigned char>(cp)};
-  if (cp < 0x800) return {static_cast<unsigned char>(0xC0 | (cp >> 6)), static_cast<unsigned char>(0x80 | (cp & 0x3F))};
-  if (cp < 0x10000) {
-    return {static_cast<unsigned char>(0xE0 | (cp >> 12)), static_cast<unsigned char>(0x80 | ((cp >> 6) & 0x3F)),
-            static_cast<unsigned char>(0x80 | (cp & 0x3F))};
-  }
-  return {static_cast<unsigned char>(0xF0 | (cp >> 18)), static_cast<unsigned char>(0x80 | ((cp >> 12) & 0x3F)),
-          static_cast<unsigned char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<unsigned char>(0x80 | (cp & 0x3F))};
-}
+using test::encode_code_point;
 
 }  // namespace
 

@@ -8,7 +8,14 @@ TEST_CASE("every error has its row in the table, in order", "[error]") {
   for (std::size_t i = 0; i < tether::detail::error_count; ++i) {
     INFO("row " << i);
     CHECK(static_cast<std::size_t>(tether::detail::error_table[i].value) == i + 1);
-    CHECK(std::string(tether::detail::error_table[i].message).size() > 10);
+    // Messages are for people and may be reworded: tests hold them only to
+    // exist and, for a broken protocol rule, to cite its RFC; never to a wording.
+    const std::string message = tether::detail::error_table[i].message;
+    CHECK_FALSE(message.empty());
+    const tether::condition group = tether::detail::error_table[i].group;
+    if (group == tether::condition::protocol_violation || group == tether::condition::handshake_failed) {
+      CHECK(message.find("RFC ") != std::string::npos);
+    }
   }
   CHECK(static_cast<std::size_t>(tether::error::zlib_error) == tether::detail::error_count);
 }
@@ -21,7 +28,7 @@ TEST_CASE("errors compare equal to their condition", "[error]") {
   CHECK(std::error_code(tether::error::bad_sec_websocket_key) == tether::condition::handshake_failed);
   CHECK(std::error_code(tether::error::close_already_sent) == tether::condition::misuse);
   CHECK(std::string(ec.category().name()) == "tether");
-  CHECK(ec.message().find("RFC 6455 §5.2") != std::string::npos);
+  CHECK(std::string(tether::error_name(tether::error::reserved_opcode)) == "reserved_opcode");
 }
 
 TEST_CASE("errors carry the close code and HTTP status to answer with", "[error]") {

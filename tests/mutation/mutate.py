@@ -77,13 +77,24 @@ def locate(mutations, source_root):
                 sys.exit(f"{m.where}: '{m.find}' not found {m.occurrence} time(s) in {m.file}")
         if m.occurrence == 1 and text.find(m.find, at + 1) >= 0:
             sys.exit(f"{m.where}: '{m.find}' occurs more than once in {m.file}: add 'occurrence: N'")
+        check_shape(m)
         m.start, m.end = at, at + len(m.find)
         m.line = text.count("\n", 0, at) + 1
     return texts
 
 
 def is_statement(m):
-    return m.find.rstrip().endswith((";", "}"))
+    text = m.find.strip()
+    return text.endswith(";") or (text.endswith("}") and text.startswith(("if ", "{")))
+
+
+def check_shape(m):
+    """Catches a find that cannot be wrapped before the compiler does."""
+    text = m.find.strip()
+    if "//" in m.find or "//" in m.replace:
+        sys.exit(f"{m.where}: leave comments out of find and replace")
+    if not is_statement(m) and (text.endswith(("&&", "||", "{", "(", ",")) or text.startswith(("if ", "return "))):
+        sys.exit(f"{m.where}: neither a whole expression nor a whole statement: {m.find}")
 
 
 def schema(text, start, end, spans):
@@ -163,6 +174,10 @@ def sync(source, dest, mutated):
                         content = f.read()
                 write_if_changed(os.path.join(dest, relative), content)
                 shutil.copymode(os.path.join(source, relative), os.path.join(dest, relative))
+    for relative, content in mutated.items():  # generated files the source does not have
+        if relative not in wanted:
+            wanted.add(relative)
+            write_if_changed(os.path.join(dest, relative), content)
     for part in COPIED:
         for folder, _, files in os.walk(os.path.join(dest, part)):
             for name in files:

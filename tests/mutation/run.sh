@@ -40,6 +40,12 @@ start=$(date +%s)
 #    is incremental), then the mutated headers written over the copy.
 mkdir -p "$work/src"
 python3 "$here/mutate.py" apply "$mutations" "$root" "$work/src"
+# A syntax check of every mutated header first: seconds, not a whole build, to
+# learn that a find or replace does not make C++.
+(cd "$work/src/include" && find tether -name '*.hpp' ! -path 'tether/io/*' ! -name openssl.hpp | sort |
+  sed 's/.*/#include <&>/') >"$work/all_headers.cpp"
+g++ -std=c++17 -fsyntax-only -w -I"$work/src/include" "$work/all_headers.cpp" ||
+  { echo "mutation: a mutated header does not compile (see above)" >&2; exit 1; }
 
 # 2. One build of the two fast test binaries.
 launcher=()
@@ -51,7 +57,8 @@ if [[ ! -f $work/build/CMakeCache.txt ]]; then
     -DTETHER_INSTALL=OFF >"$work/configure.log" 2>&1 || { cat "$work/configure.log"; exit 1; }
 fi
 binaries=(tether_tests)
-if cmake --build "$work/build" --target help | grep -qw tether_deflate_tests; then
+targets=$(cmake --build "$work/build" --target help)
+if grep -qw tether_deflate_tests <<<"$targets"; then
   binaries+=(tether_deflate_tests)
 fi
 nice -n 10 cmake --build "$work/build" -j"$jobs" --target "${binaries[@]}" >"$work/build.log" 2>&1 ||

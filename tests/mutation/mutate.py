@@ -8,7 +8,7 @@ every mutation is compiled in behind a run-time switch (a "mutant schema"):
 so one build holds every mutant, and the environment variable TETHER_MUTANT=7
 picks which one a run of the test binaries sees (0: none, the original code).
 
-  mutate.py list  MUTATIONS                 id<TAB>file:line<TAB>rule<TAB>survives-reason
+  mutate.py list  MUTATIONS [SOURCE]        id<TAB>file:line<TAB>rule<TAB>survives-reason (SOURCE: the repository)
   mutate.py apply MUTATIONS SOURCE DEST     copy SOURCE's tree to DEST, mutated (files rewritten only when changed)
 
 The format of MUTATIONS is described at the top of that file.
@@ -30,6 +30,7 @@ class Mutation:
         self.replace = fields["replace"]
         self.rule = fields["rule"]
         self.occurrence = int(fields.get("occurrence", "1"))
+        self.occurrence_given = "occurrence" in fields
         self.survives = fields.get("survives", "")
         self.start = self.end = self.line = None
 
@@ -75,7 +76,7 @@ def locate(mutations, source_root):
             at = text.find(m.find, at + 1)
             if at < 0:
                 sys.exit(f"{m.where}: '{m.find}' not found {m.occurrence} time(s) in {m.file}")
-        if m.occurrence == 1 and text.find(m.find, at + 1) >= 0:
+        if not m.occurrence_given and text.find(m.find, at + 1) >= 0:
             sys.exit(f"{m.where}: '{m.find}' occurs more than once in {m.file}: add 'occurrence: N'")
         check_shape(m)
         m.start, m.end = at, at + len(m.find)
@@ -93,7 +94,9 @@ def check_shape(m):
     text = m.find.strip()
     if "//" in m.find or "//" in m.replace:
         sys.exit(f"{m.where}: leave comments out of find and replace")
-    if not is_statement(m) and (text.endswith(("&&", "||", "{", "(", ",")) or text.startswith(("if ", "return "))):
+    if not is_statement(m) and (
+        text.endswith(("&&", "||", "{", "(", ",", "?", ":"))
+        or text.startswith(("if ", "return ", ":", "?", "&&", "||"))):
         sys.exit(f"{m.where}: neither a whole expression nor a whole statement: {m.find}")
 
 
@@ -190,8 +193,9 @@ def main():
     if len(sys.argv) < 3 or sys.argv[1] not in ("list", "apply"):
         sys.exit(__doc__)
     mutations = parse(sys.argv[2])
-    source_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(sys.argv[2]))))
+    here = os.path.dirname(os.path.abspath(__file__))
     if sys.argv[1] == "list":
+        source_root = sys.argv[3] if len(sys.argv) > 3 else os.path.dirname(os.path.dirname(here))
         locate(mutations, source_root)
         for m in mutations:
             print(f"{m.id}\t{m.file}:{m.line}\t{m.rule}\t{m.survives}")

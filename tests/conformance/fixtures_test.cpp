@@ -128,7 +128,8 @@ std::vector<fixture_case> read_fixtures(const std::string& path) {
     } else if (key == "option") {
       const std::size_t equals = value.find('=');
       REQUIRE(equals != std::string::npos);
-      REQUIRE(set_option(c.options, trim(value.substr(0, equals)), std::strtoull(value.c_str() + equals + 1, nullptr, 10)));
+      REQUIRE(
+          set_option(c.options, trim(value.substr(0, equals)), std::strtoull(value.c_str() + equals + 1, nullptr, 10)));
     } else if (key == "input") {
       REQUIRE(parse_hex(value, c.input));
     } else if (key == "event") {

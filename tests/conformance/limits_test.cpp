@@ -147,3 +147,16 @@ TEST_CASE("no_request_pending: reject() only answers a pending upgrade request",
   CHECK(server.is_open());
   CHECK_FALSE(server.has_output());
 }
+
+TEST_CASE("message_in_progress: a shared message waits for the streamed message to end (RFC 6455 §5.4)",
+          "[connection][backpressure]") {
+  tether::connection server(tether::role::server);
+  test::open_server(server);
+  REQUIRE_FALSE(server.begin_message(opcode::text));
+  REQUIRE_FALSE(server.send_chunk("Hel", 3));
+  CHECK(server.send_shared(tether::shared_message::text("other")) == tether::error::message_in_progress);
+  REQUIRE_FALSE(server.end_message("lo", 2));
+  CHECK(test::take_output(server) == test::text_of(test::concat({frame(opcode::text, "Hel", false, false),
+                                                                 frame(opcode::continuation, "lo", true, false)})));
+  CHECK_FALSE(server.send_shared(tether::shared_message::text("other")));
+}

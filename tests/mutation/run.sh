@@ -73,8 +73,7 @@ run_tests() {  # run_tests ID [FILE]: 0 when every binary passes with mutant ID
   # A mutant in the permessage-deflate code meets its own tests first.
   if [[ ${2:-} == include/tether/deflate/* ]]; then order=(); for binary in "${binaries[@]}"; do order=("$binary" "${order[@]}"); done; fi
   for binary in "${order[@]}"; do
-    # In a subshell of its own, so that the shell does not report a mutant's crash (a kill too).
-    (TETHER_MUTANT=$1 exec timeout "$budget" "$work/build/tests/$binary" --abort >/dev/null 2>&1) 2>/dev/null || return 1
+    TETHER_MUTANT=$1 timeout "$budget" "$work/build/tests/$binary" --abort >/dev/null 2>&1 || return 1
   done
 }
 budget=600
@@ -99,6 +98,7 @@ export -f run_tests
 export work budget
 export binaries_list="${binaries[*]}"
 cut -f1,2 "$selected" | tr '\t' ' ' | xargs -P "$jobs" -L1 bash -c '
+  exec 2>/dev/null  # a mutant that crashes is killed; the shell need not say "Segmentation fault"
   read -r -a binaries <<<"$binaries_list"
   if run_tests "$1" "${2%%:*}"; then echo "$1 survived"; else echo "$1 killed"; fi' mutant >"$work/results.txt"
 

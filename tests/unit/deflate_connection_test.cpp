@@ -275,8 +275,9 @@ TEST_CASE("deflate connection: RSV1 on a continuation or a control frame fails w
   }
 }
 
-TEST_CASE("deflate connection: message_too_big — an inflated message exactly at max_message_size passes, one byte more fails",
-          "[deflate][connection][limits]") {
+TEST_CASE(
+    "deflate connection: message_too_big — an inflated message exactly at max_message_size passes, one byte more fails",
+    "[deflate][connection][limits]") {
   const tether::permessage_deflate deflate;
   tether::connection_options client_options, server_options;
   client_options.extension = server_options.extension = &deflate;
@@ -295,4 +296,13 @@ TEST_CASE("deflate connection: message_too_big — an inflated message exactly a
       CHECK(p.server_log.lines[2] == "failure 1009 message_too_big");
     }
   }
+}
+
+TEST_CASE("deflate connection: bad_deflate_options — an extension with no offer, or one out of range, reports it",
+          "[deflate][connection]") {
+  CHECK(tether::permessage_deflate().failure() == tether::error{});
+  CHECK(tether::permessage_deflate(nullptr, 0).failure() == tether::error::bad_deflate_options);
+  tether::deflate_options out_of_range;
+  out_of_range.memory_level = 10;
+  CHECK(tether::permessage_deflate(out_of_range).failure() == tether::error::bad_deflate_options);
 }

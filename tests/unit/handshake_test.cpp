@@ -176,7 +176,8 @@ TEST_CASE("handshake: a request fed whole, byte by byte and at random splits giv
     }
     REQUIRE(handshake.result().status == handshake_status::complete);
     CHECK(head_bytes == python_websockets_request.size());
-    CHECK(stream.substr(head_bytes) == "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");  // frames after the head are not lost
+    CHECK(stream.substr(head_bytes) ==
+          "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");  // frames after the head are not lost
     std::vector<std::string> protocols;
     handshake.request().for_each_subprotocol([&](std::string_view p) { protocols.emplace_back(p); });
     CHECK(protocols == std::vector<std::string>{"chat", "superchat"});
@@ -205,8 +206,9 @@ TEST_CASE("handshake: each server-side rule has its own error and status", "[han
        error::bad_sec_websocket_key, 400},
       {with_header_replaced(ok, "Sec-WebSocket-Key", "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDx=="),
        error::bad_sec_websocket_key, 400},
-      {with_header_replaced(ok, "Sec-WebSocket-Key",
-                            "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw=="),
+      {with_header_replaced(
+           ok, "Sec-WebSocket-Key",
+           "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw=="),
        error::bad_sec_websocket_key, 400},  // §4.2.1 item 5: exactly one key
       {with_header_replaced(ok, "Sec-WebSocket-Version", ""), error::missing_sec_websocket_version, 426},
       {with_header_replaced(ok, "Sec-WebSocket-Version", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13"),
@@ -293,10 +295,10 @@ TEST_CASE("handshake: ws and wss URIs", "[handshake][uri]") {
   CHECK(tether::parse_websocket_uri("ws://host:65536/", uri) == error::bad_uri_port);
   CHECK(tether::parse_websocket_uri("ws://host:/", uri) == error::bad_uri_port);
   CHECK(tether::parse_websocket_uri("ws://host:8x/", uri) == error::bad_uri_port);
-  CHECK(tether::parse_websocket_uri("ws://ho<st/", uri) == error::bad_uri_host);      // RFC 3986 §3.2.2 reg-name
-  CHECK(tether::parse_websocket_uri("ws://[]/", uri) == error::bad_uri_host);         // an empty IP literal
-  CHECK(tether::parse_websocket_uri("ws://[::g]/", uri) == error::bad_uri_host);      // not hex
-  CHECK(tether::parse_websocket_uri("ws://[::1]x/", uri) == error::bad_uri_host);     // only ":port" after "]"
+  CHECK(tether::parse_websocket_uri("ws://ho<st/", uri) == error::bad_uri_host);        // RFC 3986 §3.2.2 reg-name
+  CHECK(tether::parse_websocket_uri("ws://[]/", uri) == error::bad_uri_host);           // an empty IP literal
+  CHECK(tether::parse_websocket_uri("ws://[::g]/", uri) == error::bad_uri_host);        // not hex
+  CHECK(tether::parse_websocket_uri("ws://[::1]x/", uri) == error::bad_uri_host);       // only ":port" after "]"
   CHECK(tether::parse_websocket_uri("ws://host:000080/", uri) == error::bad_uri_port);  // more than 5 digits
   CHECK(tether::parse_websocket_uri("ws://host/a b", uri) == error::bad_uri);
   CHECK(tether::parse_websocket_uri("example.com", uri) == error::bad_uri);
@@ -374,14 +376,18 @@ TEST_CASE("handshake: each client-side rule has its own error", "[handshake][cli
         error::bad_sec_websocket_accept);
   check([&](std::string r) { return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Protocol: other\r\n\r\n"); },
         error::unrequested_subprotocol);
-  check([&](std::string r) {
-    return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
-  }, error::unrequested_subprotocol);  // §4.1 item 6: one subprotocol, at most
-  check([&](std::string r) {
-    const std::size_t at = r.find("Sec-WebSocket-Accept: ");
-    const std::string line = r.substr(at, r.find("\r\n", at) + 2 - at);
-    return r.insert(at, line);  // the right value, twice
-  }, error::bad_sec_websocket_accept);
+  check(
+      [&](std::string r) {
+        return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
+      },
+      error::unrequested_subprotocol);  // §4.1 item 6: one subprotocol, at most
+  check(
+      [&](std::string r) {
+        const std::size_t at = r.find("Sec-WebSocket-Accept: ");
+        const std::string line = r.substr(at, r.find("\r\n", at) + 2 - at);
+        return r.insert(at, line);  // the right value, twice
+      },
+      error::bad_sec_websocket_accept);
   check([&](std::string r) { return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Extensions: x-other\r\n\r\n"); },
         error::unrequested_extension);
   check([&](std::string r) { return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Extensions: ;\r\n\r\n"); },
@@ -519,12 +525,12 @@ TEST_CASE("handshake: RFC 8441 bad_pseudo_header, missing_sec_websocket_version 
   const std::size_t protocol = index_of(request, "sec-websocket-protocol");
   // RFC 9113 §8.3: pseudo-headers before every regular field (here: moved, not repeated).
   CHECK(broken([&](auto& f) {
-    const auto moved = f[path];
-    f.erase(f.begin() + static_cast<long>(path));
-    f.push_back(moved);
-  }) == error::bad_pseudo_header);
+          const auto moved = f[path];
+          f.erase(f.begin() + static_cast<long>(path));
+          f.push_back(moved);
+        }) == error::bad_pseudo_header);
   CHECK(broken([](auto& f) { f.insert(f.begin(), {":status", "200"}); }) == error::bad_pseudo_header);  // unknown here
-  CHECK(broken([&](auto& f) { f.insert(f.begin(), f[path]); }) == error::bad_pseudo_header);           // twice
+  CHECK(broken([&](auto& f) { f.insert(f.begin(), f[path]); }) == error::bad_pseudo_header);            // twice
   CHECK(broken([&](auto& f) { f.erase(f.begin() + static_cast<long>(version)); }) ==
         error::missing_sec_websocket_version);
   CHECK(broken([&](auto& f) { f[protocol].value = "chat, a b"; }) == error::bad_subprotocol_offer);

@@ -233,11 +233,11 @@ TEST_CASE("http: a forbidden byte anywhere in a long head fails it, whole and in
 }
 
 TEST_CASE("http: bad_status_line, part by part (RFC 9112 §4)", "[http]") {
-  for (const char* line : {"HTTP/1.1 20\r\n\r\n",            // three digits
-                           "HTTP/1.1_200 OK\r\n\r\n",        // SP after the version
-                           "HTTP/1.x 200 OK\r\n\r\n",        // the version
-                           "HTTP/1.1 099 OK\r\n\r\n",        // 100 to 999
-                           "HTTP/1.1 200OK\r\n\r\n",         // SP before the reason
+  for (const char* line : {"HTTP/1.1 20\r\n\r\n",             // three digits
+                           "HTTP/1.1_200 OK\r\n\r\n",         // SP after the version
+                           "HTTP/1.x 200 OK\r\n\r\n",         // the version
+                           "HTTP/1.1 099 OK\r\n\r\n",         // 100 to 999
+                           "HTTP/1.1 200OK\r\n\r\n",          // SP before the reason
                            "HTTP/1.1 200 O\x01K\r\n\r\n"}) {  // reason characters
     INFO(line);
     head_parser parser;

@@ -25,7 +25,7 @@ inline bytes frame(tether::opcode op, std::string_view payload, bool fin = true,
   bytes out;
   // Byte 0: FIN, RSV1-3, opcode (4 bits).
   out.push_back(
-      static_cast<unsigned char>((fin ? 0x80 : 0x00) | ((rsv & 0x7) << 4) | (static_cast<unsigned>(op) & 0xF)));
+      static_cast<unsigned char>((fin ? 0x80u : 0x00u) | ((rsv & 0x7u) << 4) | (static_cast<unsigned>(op) & 0xFu)));
   // Byte 1: MASK, then the 7-bit length, or 126 + 16 bits, or 127 + 64 bits
   // (network byte order, shortest form).
   const unsigned char mask_bit = masked ? 0x80 : 0x00;

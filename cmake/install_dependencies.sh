@@ -10,7 +10,7 @@ for group in "$@"; do
     build) ;;
     # The chat demo (examples/chat_server, examples/client): JSON, TLS, Redis client.
     demo) packages+=(nlohmann-json3-dev libssl-dev libhiredis-dev) ;;
-    test) packages+=(clang libclang-rt-14-dev catch2 libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium
+    test) packages+=(clang libclang-rt-14-dev catch2 ccache libssl-dev zlib1g-dev python3 python3-websockets python3-wsproto valgrind chromium
                      nlohmann-json3-dev libhiredis-dev redis-server openssl
                      libasio-dev libuv1-dev liburing-dev libboost1.81-dev) ;;
     bench) packages+=(libbenchmark-dev libboost1.81-dev libwebsocketpp-dev libwslay-dev libasio-dev libuv1-dev

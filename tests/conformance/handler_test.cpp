@@ -19,7 +19,9 @@ struct recording_handler {
   void on_close(tether::close_code code, std::string_view reason) {
     log.push_back("close " + std::to_string(static_cast<int>(code)) + ":" + std::string(reason));
   }
-  void on_failure(std::error_code error, tether::close_code) { log.push_back("failure " + error.message()); }
+  void on_failure(std::error_code error, tether::close_code) {
+    log.push_back(std::string("failure ") + tether::error_name(static_cast<tether::error>(error.value())));
+  }
 };
 
 // Only one member: the rest are optional.

@@ -126,6 +126,8 @@ class fuzz_run {
           continue;
         case tether::event_type::failure: {
           FUZZ_CHECK(e.failure != tether::error{});
+          // The close code answers the rule broken (§7.4.1), or 1006 when no close frame went out.
+          FUZZ_CHECK(e.code == tether::close_code_for(e.error()) || e.code == tether::close_code::abnormal_closure);
           log_.failed = true;
           log_.events += std::to_string(static_cast<int>(e.failure)) + "/" + std::to_string(static_cast<int>(e.code));
           // A failed connection sends nothing more of its own.

@@ -7,6 +7,8 @@
 #include <tether/connection.hpp>
 #include <tether/frame.hpp>
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -16,20 +18,33 @@
 namespace test {
 
 // A frame as a peer would send it; masked with `key` when masked is true.
+// Built by hand from RFC 6455 §5.2, not with tether's encoder or masking
+// kernels, so that an encoder bug and the matching decoder bug cannot cancel.
 inline bytes frame(tether::opcode op, std::string_view payload, bool fin = true, bool masked = true,
                    tether::masking_key key = {0x11, 0x22, 0x33, 0x44}, std::uint8_t rsv = 0) {
-  tether::frame_header header;
-  header.fin = fin;
-  header.op = op;
-  header.rsv = rsv;
-  header.masked = masked;
-  header.key = key;
-  header.payload_length = payload.size();
-  bytes out(tether::max_frame_header_size + payload.size());
-  const std::size_t size = tether::encode_frame_header(header, out.data());
-  std::copy(payload.begin(), payload.end(), out.begin() + static_cast<long>(size));
-  if (masked) tether::apply_mask(out.data() + size, payload.size(), key, 0);
-  out.resize(size + payload.size());
+  bytes out;
+  // Byte 0: FIN, RSV1-3, opcode (4 bits).
+  out.push_back(
+      static_cast<unsigned char>((fin ? 0x80u : 0x00u) | ((rsv & 0x7u) << 4) | (static_cast<unsigned>(op) & 0xFu)));
+  // Byte 1: MASK, then the 7-bit length, or 126 + 16 bits, or 127 + 64 bits
+  // (network byte order, shortest form).
+  const unsigned char mask_bit = masked ? 0x80 : 0x00;
+  const std::uint64_t length = payload.size();
+  if (length <= 125) {
+    out.push_back(static_cast<unsigned char>(mask_bit | length));
+  } else if (length <= 0xFFFF) {
+    out.push_back(static_cast<unsigned char>(mask_bit | 126));
+    for (int shift = 8; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(length >> shift));
+  } else {
+    out.push_back(static_cast<unsigned char>(mask_bit | 127));
+    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(length >> shift));
+  }
+  if (masked) out.insert(out.end(), key.begin(), key.end());
+  // §5.3: octet i of the payload is XORed with octet i mod 4 of the key.
+  for (std::size_t i = 0; i < payload.size(); ++i) {
+    const auto octet = static_cast<unsigned char>(payload[i]);
+    out.push_back(masked ? static_cast<unsigned char>(octet ^ key[i % 4]) : octet);
+  }
   return out;
 }
 

@@ -279,3 +279,35 @@ TEST_CASE("deflate connection: RSV1 on a continuation or a control frame fails w
     CHECK(log.lines.back() == "failure 1002 reserved_bits");
   }
 }
+
+TEST_CASE(
+    "deflate connection: message_too_big — an inflated message exactly at max_message_size passes, one byte more fails",
+    "[deflate][connection][limits]") {
+  const tether::permessage_deflate deflate;
+  tether::connection_options client_options, server_options;
+  client_options.extension = server_options.extension = &deflate;
+  server_options.max_message_size = 1 << 16;
+  for (const std::size_t size : {std::size_t{1} << 16, (std::size_t{1} << 16) + 1}) {
+    INFO(size);
+    pair_of p(client_options, server_options);
+    handshake(p);
+    const std::string zeros(size, '\0');
+    REQUIRE_FALSE(p.client.send_binary(zeros.data(), zeros.size()));
+    pump(p.client, p.server, p.server_log);
+    REQUIRE(p.server_log.lines.size() == 3);  // upgrade, open, then the message or the failure
+    if (size == std::size_t{1} << 16) {
+      CHECK(p.server_log.lines[2] == "binary:" + zeros);
+    } else {
+      CHECK(p.server_log.lines[2] == "failure 1009 message_too_big");
+    }
+  }
+}
+
+TEST_CASE("deflate connection: bad_deflate_options — an extension with no offer, or one out of range, reports it",
+          "[deflate][connection]") {
+  CHECK(tether::permessage_deflate().failure() == tether::error{});
+  CHECK(tether::permessage_deflate(nullptr, 0).failure() == tether::error::bad_deflate_options);
+  tether::deflate_options out_of_range;
+  out_of_range.memory_level = 10;
+  CHECK(tether::permessage_deflate(out_of_range).failure() == tether::error::bad_deflate_options);
+}

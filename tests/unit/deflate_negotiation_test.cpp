@@ -482,3 +482,24 @@ TEST_CASE("every client policy against every server policy agrees on both ends",
   }
   CHECK(accepted > policies.size() * policies.size() / 2);
 }
+
+TEST_CASE("deflate options: bad_deflate_options — levels and windows within zlib's ranges, both ends",
+          "[deflate][negotiation]") {
+  CHECK(tether::check_deflate_options(deflate_options{}) == error{});
+  auto with = [](auto change) {
+    deflate_options options;
+    change(options);
+    return tether::check_deflate_options(options);
+  };
+  // compression_level 0..9, memory_level 1..9 (zlib), window bits 8..15 (RFC 7692 §7.1.2).
+  CHECK(with([](deflate_options& o) { o.compression_level = 0; }) == error{});
+  CHECK(with([](deflate_options& o) { o.compression_level = 9; }) == error{});
+  CHECK(with([](deflate_options& o) { o.compression_level = -1; }) == error::bad_deflate_options);
+  CHECK(with([](deflate_options& o) { o.compression_level = 10; }) == error::bad_deflate_options);
+  CHECK(with([](deflate_options& o) { o.memory_level = 1; }) == error{});
+  CHECK(with([](deflate_options& o) { o.memory_level = 9; }) == error{});
+  CHECK(with([](deflate_options& o) { o.memory_level = 0; }) == error::bad_deflate_options);
+  CHECK(with([](deflate_options& o) { o.memory_level = 10; }) == error::bad_deflate_options);
+  CHECK(with([](deflate_options& o) { o.server_max_window_bits = 7; }) == error::bad_deflate_options);
+  CHECK(with([](deflate_options& o) { o.client_max_window_bits = 16; }) == error::bad_deflate_options);
+}

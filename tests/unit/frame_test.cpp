@@ -349,3 +349,19 @@ TEST_CASE("frames: the client encoder masks with fresh keys from the random sour
   const auto step = decoder.decode(out, result.size);
   CHECK(test::as_text(step.payload, step.payload_size) == "Hello");
 }
+
+TEST_CASE("frame encoder: masked_frame — a borrowed payload is never masked (it cannot be masked in place)",
+          "[frame][encoder]") {
+  const unsigned char payload[3] = {'a', 'b', 'c'};
+  unsigned char out[32] = {};
+  tether::detail::buffer_sink sink(out);
+  tether::frame_header header;
+  header.op = opcode::binary;
+  header.masked = true;  // a client's frame: masked, so the rules pass
+  header.key = {1, 2, 3, 4};
+  header.payload_length = sizeof payload;
+  tether::frame_context context;
+  context.sender = role::client;
+  CHECK(tether::encode_frame_to(sink, header, context, payload, true) == error::masked_frame);
+  CHECK(tether::encode_frame_to(sink, header, context, payload, false) == error{});
+}

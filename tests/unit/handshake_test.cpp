@@ -159,17 +159,25 @@ TEST_CASE("handshake: a request fed whole, byte by byte and at random splits giv
   for (const auto& plan : test::split_plans(stream.size(), rng, 30)) {
     tether::server_handshake<> handshake;
     std::size_t offset = 0;
-    std::string leftover;
+    std::size_t head_bytes = 0;  // the sum of consumed: where the frames begin
     for (std::size_t piece : plan) {
+      const bool was_complete = handshake.result().status == handshake_status::complete;
       const auto result = handshake.feed(stream.data() + offset, piece);
-      if (handshake.result().status == handshake_status::complete && leftover.empty() && result.consumed <= piece &&
-          result.status == handshake_status::complete) {
-        leftover = stream.substr(offset + result.consumed);
+      if (was_complete) {
+        CHECK(result.consumed == 0);  // after the verdict, nothing more is the head's
+      } else if (result.status == handshake_status::need_more) {
+        CHECK(result.consumed == piece);  // an unfinished head takes the whole piece
+      } else {
+        REQUIRE(result.status == handshake_status::complete);
+        CHECK(offset + result.consumed == python_websockets_request.size());  // the head ends exactly here
       }
+      head_bytes += result.consumed;
       offset += piece;
     }
     REQUIRE(handshake.result().status == handshake_status::complete);
-    CHECK(leftover == stream.substr(python_websockets_request.size()));  // frames after the head are not lost
+    CHECK(head_bytes == python_websockets_request.size());
+    CHECK(stream.substr(head_bytes) ==
+          "\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58");  // frames after the head are not lost
     std::vector<std::string> protocols;
     handshake.request().for_each_subprotocol([&](std::string_view p) { protocols.emplace_back(p); });
     CHECK(protocols == std::vector<std::string>{"chat", "superchat"});
@@ -198,7 +206,13 @@ TEST_CASE("handshake: each server-side rule has its own error and status", "[han
        error::bad_sec_websocket_key, 400},
       {with_header_replaced(ok, "Sec-WebSocket-Key", "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDx=="),
        error::bad_sec_websocket_key, 400},
+      {with_header_replaced(
+           ok, "Sec-WebSocket-Key",
+           "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw=="),
+       error::bad_sec_websocket_key, 400},  // §4.2.1 item 5: exactly one key
       {with_header_replaced(ok, "Sec-WebSocket-Version", ""), error::missing_sec_websocket_version, 426},
+      {with_header_replaced(ok, "Sec-WebSocket-Version", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13"),
+       error::unsupported_sec_websocket_version, 426},  // §4.2.1 item 6: exactly one version
       {with_header_replaced(ok, "Sec-WebSocket-Version", "Sec-WebSocket-Version: 8"),
        error::unsupported_sec_websocket_version, 426},
       {with_header_replaced(ok, "Host", "Host: a\r\nContent-Length: 5"), error::request_has_body, 400},
@@ -281,6 +295,11 @@ TEST_CASE("handshake: ws and wss URIs", "[handshake][uri]") {
   CHECK(tether::parse_websocket_uri("ws://host:65536/", uri) == error::bad_uri_port);
   CHECK(tether::parse_websocket_uri("ws://host:/", uri) == error::bad_uri_port);
   CHECK(tether::parse_websocket_uri("ws://host:8x/", uri) == error::bad_uri_port);
+  CHECK(tether::parse_websocket_uri("ws://ho<st/", uri) == error::bad_uri_host);        // RFC 3986 §3.2.2 reg-name
+  CHECK(tether::parse_websocket_uri("ws://[]/", uri) == error::bad_uri_host);           // an empty IP literal
+  CHECK(tether::parse_websocket_uri("ws://[::g]/", uri) == error::bad_uri_host);        // not hex
+  CHECK(tether::parse_websocket_uri("ws://[::1]x/", uri) == error::bad_uri_host);       // only ":port" after "]"
+  CHECK(tether::parse_websocket_uri("ws://host:000080/", uri) == error::bad_uri_port);  // more than 5 digits
   CHECK(tether::parse_websocket_uri("ws://host/a b", uri) == error::bad_uri);
   CHECK(tether::parse_websocket_uri("example.com", uri) == error::bad_uri);
 }
@@ -357,6 +376,18 @@ TEST_CASE("handshake: each client-side rule has its own error", "[handshake][cli
         error::bad_sec_websocket_accept);
   check([&](std::string r) { return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Protocol: other\r\n\r\n"); },
         error::unrequested_subprotocol);
+  check(
+      [&](std::string r) {
+        return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Protocol: chat\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
+      },
+      error::unrequested_subprotocol);  // §4.1 item 6: one subprotocol, at most
+  check(
+      [&](std::string r) {
+        const std::size_t at = r.find("Sec-WebSocket-Accept: ");
+        const std::string line = r.substr(at, r.find("\r\n", at) + 2 - at);
+        return r.insert(at, line);  // the right value, twice
+      },
+      error::bad_sec_websocket_accept);
   check([&](std::string r) { return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Extensions: x-other\r\n\r\n"); },
         error::unrequested_extension);
   check([&](std::string r) { return replace(r, "\r\n\r\n", "\r\nSec-WebSocket-Extensions: ;\r\n\r\n"); },
@@ -465,4 +496,107 @@ TEST_CASE("handshake: RFC 8441 extended CONNECT, both roles", "[handshake][h2]")
   field_list refused;
   refused.add(":status", "403");
   CHECK(tether::validate_extended_connect_response(refused, options.subprotocols, "") == error::unexpected_status);
+}
+
+TEST_CASE("handshake: RFC 8441 bad_pseudo_header, missing_sec_websocket_version and offers, rule by rule",
+          "[handshake][h2]") {
+  tether::websocket_uri uri;
+  REQUIRE_FALSE(tether::parse_websocket_uri("wss://example.com/chat", uri));
+  const std::string_view protocols[] = {"chat"};
+  tether::client_request_options options;
+  options.subprotocols = {protocols, 1};
+  field_list request;
+  REQUIRE_FALSE(tether::write_extended_connect_request(uri, "example.com", options, request));
+  auto index_of = [](const field_list& list, std::string_view name) {
+    for (std::size_t i = 0; i < list.fields.size(); ++i) {
+      if (list.fields[i].name == name) return i;
+    }
+    FAIL("no field " << name);
+    return std::size_t{0};
+  };
+  auto broken = [&](auto mutate) {
+    field_list copy = request;
+    mutate(copy.fields);
+    tether::basic_connect_request<field_list> out;
+    return tether::validate_extended_connect(copy, out);
+  };
+  const std::size_t path = index_of(request, ":path");
+  const std::size_t version = index_of(request, "sec-websocket-version");
+  const std::size_t protocol = index_of(request, "sec-websocket-protocol");
+  // RFC 9113 §8.3: pseudo-headers before every regular field (here: moved, not repeated).
+  CHECK(broken([&](auto& f) {
+          const auto moved = f[path];
+          f.erase(f.begin() + static_cast<long>(path));
+          f.push_back(moved);
+        }) == error::bad_pseudo_header);
+  CHECK(broken([](auto& f) { f.insert(f.begin(), {":status", "200"}); }) == error::bad_pseudo_header);  // unknown here
+  CHECK(broken([&](auto& f) { f.insert(f.begin(), f[path]); }) == error::bad_pseudo_header);            // twice
+  CHECK(broken([&](auto& f) { f.erase(f.begin() + static_cast<long>(version)); }) ==
+        error::missing_sec_websocket_version);
+  CHECK(broken([&](auto& f) { f[protocol].value = "chat, a b"; }) == error::bad_subprotocol_offer);
+  CHECK(broken([](auto& f) { f.push_back({"sec-websocket-extensions", "foo; =1"}); }) == error::bad_extension_offer);
+
+  tether::basic_connect_request<field_list> connect;
+  REQUIRE_FALSE(tether::validate_extended_connect(request, connect));
+  field_list response;
+  REQUIRE_FALSE(tether::write_extended_connect_response(connect, {}, response));
+  const std::size_t status = index_of(response, ":status");
+  for (const char* bad : {"20", "2000"}) {
+    field_list copy = response;
+    copy.fields[status].value = bad;
+    CHECK(tether::validate_extended_connect_response(copy, options.subprotocols, "") == error::bad_pseudo_header);
+  }
+}
+
+TEST_CASE("handshake: header_injection and bad_uri_host in what a client would write", "[handshake][client]") {
+  tether::default_random random;
+  tether::websocket_uri uri;
+  REQUIRE_FALSE(tether::parse_websocket_uri("ws://example.com", uri));
+  auto refusal = [&](const tether::websocket_uri& target, const tether::client_request_options& options) {
+    tether::client_handshake<> client;
+    std::string request;
+    const std::error_code ec = client.write_request(target, options, random, request);
+    CHECK(request.empty());
+    return ec;
+  };
+  const std::string_view not_a_token[] = {"a b"};
+  tether::client_request_options bad_protocol;
+  bad_protocol.subprotocols = {not_a_token, 1};
+  CHECK(refusal(uri, bad_protocol) == error::header_injection);
+  tether::client_request_options bad_origin;
+  bad_origin.origin = "http://a\r\nX: y";
+  CHECK(refusal(uri, bad_origin) == error::header_injection);
+  tether::websocket_uri no_host = uri;
+  no_host.host = {};
+  CHECK(refusal(no_host, {}) == error::bad_uri_host);
+}
+
+TEST_CASE("handshake: invalid_http_status — a rejection is 200 to 599", "[handshake]") {
+  for (const int status : {199, 600, 0, 101}) {
+    std::string out;
+    CHECK(tether::write_reject_response(status, out) == error::invalid_http_status);
+    CHECK(out.empty());
+  }
+  for (const int status : {200, 403, 599}) {
+    std::string out;
+    CHECK_FALSE(tether::write_reject_response(status, out));
+    CHECK(out.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0) == 0);
+  }
+}
+
+TEST_CASE("handshake: write_error_response answers 400 for an error without a status of its own", "[handshake]") {
+  std::string out;
+  CHECK(tether::write_error_response(std::make_error_code(std::errc::invalid_argument), out) == 400);
+  CHECK(out.rfind("HTTP/1.1 400 ", 0) == 0);
+  std::string too_large;
+  CHECK(tether::write_error_response(error::head_too_large, too_large) == 431);
+}
+
+TEST_CASE("handshake: no_request_pending — a server answers only a complete request", "[handshake]") {
+  tether::server_handshake<> handshake;
+  std::string response;
+  CHECK(handshake.write_accept(response) == error::no_request_pending);
+  handshake.feed(node_ws_request.data(), 20);
+  CHECK(handshake.write_accept(response) == error::no_request_pending);
+  CHECK(response.empty());
 }

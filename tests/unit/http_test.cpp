@@ -110,6 +110,7 @@ TEST_CASE("http: each malformed head gets its own error", "[http]") {
   CHECK(request_error("GET / HTTP/1.1\r\nHost: x\n\r\n") == error::bad_line_ending);
   CHECK(request_error("GET / HTTP/1.1\r\nHost: x\r\n\n") == error::bad_line_ending);
   CHECK(request_error("GET /  HTTP/1.1\r\n\r\n") == error::bad_request_target);
+  CHECK(request_error("GET  HTTP/1.1\r\n\r\n") == error::bad_request_target);  // empty target
   CHECK(request_error("GET HTTP/1.1\r\n\r\n") == error::bad_request_line);
   CHECK(request_error("G(T / HTTP/1.1\r\n\r\n") == error::bad_method);
   CHECK(request_error("GET / HTTP/1\r\n\r\n") == error::bad_http_version);
@@ -229,4 +230,21 @@ TEST_CASE("http: a forbidden byte anywhere in a long head fails it, whole and in
       }
     }
   }
+}
+
+TEST_CASE("http: bad_status_line, part by part (RFC 9112 §4)", "[http]") {
+  for (const char* line : {"HTTP/1.1 20\r\n\r\n",             // three digits
+                           "HTTP/1.1_200 OK\r\n\r\n",         // SP after the version
+                           "HTTP/1.x 200 OK\r\n\r\n",         // the version
+                           "HTTP/1.1 099 OK\r\n\r\n",         // 100 to 999
+                           "HTTP/1.1 200OK\r\n\r\n",          // SP before the reason
+                           "HTTP/1.1 200 O\x01K\r\n\r\n"}) {  // reason characters
+    INFO(line);
+    head_parser parser;
+    response_head head;
+    CHECK(parser.parse(line, head).error() == error::bad_status_line);
+  }
+  head_parser parser;
+  response_head head;
+  CHECK(parser.parse("HTTP/1.1 100 Continue\r\n\r\n", head).status == parse_status::complete);
 }

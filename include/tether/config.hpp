@@ -20,13 +20,13 @@
 // loads guarded by their length (8..16 bytes as two 8-byte words): once g++
 // 12 inlines them at -O2 into a call on a small array or literal, it reports
 // the branch for longer lengths, which cannot run there, as reading out of
-// bounds (-Warray-bounds, -Wstringop-overread/-overflow false positives). Users who
+// bounds (-Warray-bounds, -Wstringop-overread/-overflow, -Wrestrict false positives). Users who
 // build with -Werror must not see them.
 #if defined(__GNUC__) && !defined(__clang__)
 #define TETHER_OVERLAPPING_LOADS_BEGIN                                                \
   _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Warray-bounds\"") \
       _Pragma("GCC diagnostic ignored \"-Wstringop-overread\"")                       \
-          _Pragma("GCC diagnostic ignored \"-Wstringop-overflow\"")
+          _Pragma("GCC diagnostic ignored \"-Wstringop-overflow\"") _Pragma("GCC diagnostic ignored \"-Wrestrict\"")
 #define TETHER_OVERLAPPING_LOADS_END _Pragma("GCC diagnostic pop")
 #else
 #define TETHER_OVERLAPPING_LOADS_BEGIN

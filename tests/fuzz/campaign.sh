@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# A fuzzing campaign: every target built by build.sh runs in turn for SECONDS
-# (default 3600), new inputs kept in WORK (default build/fuzz-work), and one
-# Markdown row per target: executions, rate, edges covered, corpus size,
-# findings (crash-/leak-/timeout-/oom- files in WORK/findings).
+# A fuzzing campaign: every target built by build.sh runs for SECONDS
+# (default 3600), JOBS targets at a time (default 1: in turn), new inputs kept
+# in WORK (default build/fuzz-work), and one Markdown row per target:
+# wall and CPU seconds, executions, rate, edges covered, corpus size, findings
+# (crash-/leak-/timeout-/oom- files in WORK/findings).
 #   bash tests/fuzz/build.sh && bash tests/fuzz/campaign.sh 3600 [target...]
+#   JOBS=11 nice -n 19 bash tests/fuzz/campaign.sh 7200   # all at once
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -21,15 +23,18 @@ fi
 seeds() {  # the seed folder of a target (pair_deflate shares pair's)
   case "$1" in pair_deflate) echo pair ;; *) echo "$1" ;; esac
 }
-echo "| target | seconds | executions | exec/s | edges (cov) | features (ft) | corpus | findings |"
-echo "|---|---|---|---|---|---|---|---|"
-for target in "${targets[@]}"; do
+jobs="${JOBS:-1}"
+run_target() {
+  local target="$1"
   corpus="$work/corpus/$target"
   mkdir -p "$corpus"
   dictionary=()
   [[ -f "$out/fuzz_$target.dict" ]] && dictionary=("-dict=$out/fuzz_$target.dict")
   log="$work/$target.log"
-  "$out/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  local started timer=()
+  started=$(date +%s)
+  [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f '%U %S' -o "$work/$target.time")
+  "${timer[@]}" "$out/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/findings/${target}-" "${dictionary[@]}" \
     "$corpus" "$here/corpus/$(seeds "$target")" >"$log" 2>&1
   executions=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}')
@@ -39,5 +44,18 @@ for target in "${targets[@]}"; do
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
   corp=$(sed -nE 's/.*corp: ([0-9]+\/[0-9]+[a-zA-Z]*).*/\1/p' <<<"$last")
   findings=$(find "$work/findings" -name "${target}-*" | wc -l)
-  echo "| $target | $seconds | ${executions:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $findings |"
+  wall=$(($(date +%s) - started))
+  cpu=$(awk '{printf "%d", $1 + $2}' "$work/$target.time" 2>/dev/null)
+  echo "| $target | $wall | ${cpu:-?} | ${executions:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $findings |" \
+    >"$work/$target.row"
+}
+echo "| target | wall s | CPU s | executions | exec/s | edges (cov) | features (ft) | corpus | findings |"
+echo "|---|---|---|---|---|---|---|---|---|"
+running=0
+for target in "${targets[@]}"; do
+  if ((running >= jobs)); then wait -n; running=$((running - 1)); fi
+  run_target "$target" &
+  running=$((running + 1))
 done
+wait
+for target in "${targets[@]}"; do cat "$work/$target.row"; done

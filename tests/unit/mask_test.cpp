@@ -33,6 +33,33 @@ void check_kernel_against_reference(Kernel kernel) {
   }
 }
 
+// The same kernels as masked copies: source and destination at independent
+// alignments, the source untouched, nothing written around the destination.
+template <class Kernel>
+void check_copy_kernel_against_reference(Kernel kernel) {
+  auto rng = test::make_rng(3);
+  const tether::masking_key key = {0xA5, 0x01, 0x7E, 0xC3};
+  const test::bytes source = test::random_bytes(rng, 4096 + 64);
+  const test::bytes canary(4096 + 64, 0xEE);
+  for (std::size_t length = 0; length <= 4096; ++length) {
+    const std::size_t phase = (length / 3) % 4;
+    const std::size_t from = length % 32, to = (length / 32) % 32;
+    test::bytes expected(source.begin() + static_cast<long>(from), source.begin() + static_cast<long>(from + length));
+    tether::apply_mask_reference(expected.data(), length, key, phase);
+    test::bytes input = source;
+    test::bytes output = canary;
+    kernel(output.data() + to, input.data() + from, length, key, phase);
+    const bool same = std::equal(expected.begin(), expected.end(), output.begin() + static_cast<long>(to));
+    if (!same) {
+      CAPTURE(length, phase, from, to);
+      FAIL("masked copy differs from the reference");
+    }
+    REQUIRE(input == source);
+    if (to != 0) REQUIRE(output[to - 1] == 0xEE);
+    REQUIRE(output[to + length] == 0xEE);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("apply_mask matches the reference at every length, phase and alignment", "[mask]") {
@@ -43,14 +70,14 @@ TEST_CASE("apply_mask matches the reference at every length, phase and alignment
 
 TEST_CASE("the word kernel matches the reference", "[mask]") {
   check_kernel_against_reference([](unsigned char* d, std::size_t n, const tether::masking_key& k, std::size_t p) {
-    tether::detail::mask_words(d, n, tether::detail::rotated_key_word(k, p));
+    tether::detail::mask_words(d, d, n, tether::detail::rotated_key_word(k, p));
   });
 }
 
 #if TETHER_X86_SIMD
 TEST_CASE("the SSE2 kernel matches the reference", "[mask]") {
   check_kernel_against_reference([](unsigned char* d, std::size_t n, const tether::masking_key& k, std::size_t p) {
-    tether::detail::mask_sse2(d, n, tether::detail::rotated_key_word(k, p));
+    tether::detail::mask_sse2(d, d, n, tether::detail::rotated_key_word(k, p));
   });
 }
 
@@ -60,10 +87,41 @@ TEST_CASE("the AVX2 kernel matches the reference (when the CPU has AVX2)", "[mas
     return;
   }
   check_kernel_against_reference([](unsigned char* d, std::size_t n, const tether::masking_key& k, std::size_t p) {
-    tether::detail::mask_avx2(d, n, tether::detail::rotated_key_word(k, p));
+    tether::detail::mask_avx2(d, d, n, tether::detail::rotated_key_word(k, p));
   });
 }
 #endif
+
+TEST_CASE("copy_masked matches the reference at every length, phase and pair of alignments", "[mask]") {
+  check_copy_kernel_against_reference(
+      [](unsigned char* dst, const unsigned char* src, std::size_t n, const tether::masking_key& k, std::size_t p) {
+        CHECK(tether::copy_masked(dst, src, n, k, p) == (p + n) % 4);
+      });
+}
+
+TEST_CASE("every masking kernel also copies: word, small, SSE2, AVX2", "[mask]") {
+  auto word = [](const tether::masking_key& k, std::size_t p) { return tether::detail::rotated_key_word(k, p); };
+  check_copy_kernel_against_reference([&](unsigned char* dst, const unsigned char* src, std::size_t n,
+                                          const tether::masking_key& k,
+                                          std::size_t p) { tether::detail::mask_words(dst, src, n, word(k, p)); });
+  check_copy_kernel_against_reference(
+      [&](unsigned char* dst, const unsigned char* src, std::size_t n, const tether::masking_key& k, std::size_t p) {
+        if (n < 32)
+          tether::detail::mask_small(dst, src, n, word(k, p));
+        else
+          tether::detail::mask_words(dst, src, n, word(k, p));
+      });
+#if TETHER_X86_SIMD
+  check_copy_kernel_against_reference([&](unsigned char* dst, const unsigned char* src, std::size_t n,
+                                          const tether::masking_key& k,
+                                          std::size_t p) { tether::detail::mask_sse2(dst, src, n, word(k, p)); });
+  if (tether::detail::detect_avx2()) {
+    check_copy_kernel_against_reference([&](unsigned char* dst, const unsigned char* src, std::size_t n,
+                                            const tether::masking_key& k,
+                                            std::size_t p) { tether::detail::mask_avx2(dst, src, n, word(k, p)); });
+  }
+#endif
+}
 
 TEST_CASE("masking continues across calls split at any offset", "[mask]") {
   auto rng = test::make_rng(2);

@@ -2,7 +2,9 @@
 // one byte at a time: same verdict, same offset of the first invalid byte,
 // same last code point boundary, at every length and alignment, with every
 // ill-formed class of RFC 3629 §4 placed across every block edge (16, 32, 64
-// bytes). The x86 kernels are called directly when the CPU has them.
+// bytes). The x86 kernels are called directly when the CPU has them. The
+// whole-text check that unmasks as it goes is held to the same texts.
+#include <tether/detail/masked_text.hpp>
 #include <tether/utf8.hpp>
 
 #include <cstdint>
@@ -68,9 +70,39 @@ utf8_bulk_result kernel_then_automaton(const kernel& k, const unsigned char* p, 
   return {rest.valid, bulk.offset + rest.offset};
 }
 
+// The whole-message check of a masked text (detail/masked_text.hpp, and the
+// fused AVX-512 kernel behind it called directly from 1 byte): same verdict
+// as the automaton on a complete text, and every byte unmasked, valid or not.
+void check_unmasking(const unsigned char* p, std::size_t n, bool expected) {
+  static const tether::masking_key key = {0x9C, 0x3E, 0x01, 0xF0};
+  alignas(64) static unsigned char masked[64 + 4096];
+  if (n > 4096) return;
+  unsigned char* at = masked + reinterpret_cast<std::uintptr_t>(p) % 64;  // p's alignment
+  tether::frame_header header;
+  header.masked = true;
+  header.key = key;
+  auto run = [&](const char* path, auto&& check) {
+    if (n != 0) std::memcpy(at, p, n);
+    tether::apply_mask_reference(at, n, key, 0);
+    const bool actual = check();
+    if (actual != expected || (n != 0 && std::memcmp(at, p, n) != 0)) {
+      CAPTURE(path, n, hex_of(p, n), expected, actual);
+      FAIL("unmasking text check disagrees with the automaton, or left bytes masked");
+    }
+  };
+  run("unmask_whole_text", [&] { return tether::detail::unmask_whole_text(at, n, header); });
+#if TETHER_X86_SIMD
+  if (tether::detail::cpu_has_avx512bw && n != 0) {
+    run("avx512 unmasking",
+        [&] { return tether::detail::utf8_unmask_validate_avx512(at, n, tether::detail::rotated_key_word(key, 0)); });
+  }
+#endif
+}
+
 // Every kernel that takes n bytes agrees with the automaton on p[0, n).
 void check_kernels(const unsigned char* p, std::size_t n) {
   const utf8_bulk_result expected = automaton(p, n);
+  check_unmasking(p, n, expected.valid && expected.offset == n);
   for (const kernel& k : kernels()) {
     if (!k.available || n < k.min_size || n > k.max_size) continue;
     const utf8_bulk_result actual = kernel_then_automaton(k, p, n);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <utility>
 
+#include "../detail/masked_text.hpp"
 #include "../error.hpp"
 #include "../extension.hpp"
 #include "../frame/decoder.hpp"
@@ -47,22 +48,26 @@ class message_reader {
   TETHER_ALWAYS_INLINE bool next_whole_message(input_buffer& input, event& e) noexcept {
     if (TETHER_UNLIKELY(encoded_.active)) return false;
     frame_decode_result step;
-    if (!decoder_.decode_whole_frame(input.data(), input.size(), step)) return false;
+    // The payload stays masked here: text is unmasked in the same pass as its check.
+    if (!decoder_.decode_whole_frame_masked(input.data(), input.size(), step)) return false;
     input.advance(step.consumed);
     if (TETHER_UNLIKELY(step.failed())) {
       e = failure(step.failure);
       return true;
     }
     message_encoded_ = false;  // no RSV bit: a plain message, whatever was agreed
-    const opcode type = decoder_.header().op;
+    const frame_header& header = decoder_.header();
     e.type = event_type::data;
-    e.message_type = type;
+    e.message_type = header.op;
     e.message_begins = true;
     e.message_ends = true;
     e.bytes = step.payload;
     e.size = step.payload_size;
-    if (type == opcode::text && TETHER_UNLIKELY(!is_valid_utf8(step.payload, step.payload_size))) {
-      e = failure(error::invalid_utf8);
+    if (header.op == opcode::text) {
+      if (TETHER_UNLIKELY(!unmask_whole_text(step.payload, step.payload_size, header)))
+        e = failure(error::invalid_utf8);
+    } else if (header.masked) {
+      apply_mask(step.payload, step.payload_size, header.key, 0);
     }
     return true;
   }

@@ -2,9 +2,13 @@
 #ifndef TETHER_DETAIL_MASK_KERNELS_HPP
 #define TETHER_DETAIL_MASK_KERNELS_HPP
 
-// XOR kernels behind tether::apply_mask. Each takes the key as a 32-bit word
-// already rotated to the phase of data[0] (see rotated_key_word) and handles
-// any length and alignment. The key is broadcast once, outside the loops.
+// XOR kernels behind tether::apply_mask and tether::copy_masked. Each writes
+// dst[i] = src[i] ^ key for any length and alignment, with the key as a 32-bit
+// word already rotated to the phase of src[0] (see rotated_key_word); dst and
+// src are the same buffer (unmasking in place) or do not overlap (a masked
+// copy: each byte is read and written once, which is what a plain copy costs,
+// instead of a copy and then a second pass over the copy). The key is
+// broadcast once, outside the loops.
 
 #include <cstddef>
 #include <cstdint>
@@ -28,33 +32,35 @@ namespace tether::detail {
 constexpr std::size_t mask_avx2_threshold = 256;
 
 // Portable: 8 bytes per step through memcpy'd words, then the tail bytewise.
-TETHER_ALWAYS_INLINE void mask_words(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+TETHER_ALWAYS_INLINE void mask_words(unsigned char* dst, const unsigned char* src, std::size_t size,
+                                     std::uint32_t key) noexcept {
   const std::uint64_t key64 = (std::uint64_t{key} << 32) | key;
   std::size_t i = 0;
   for (; i + 8 <= size; i += 8) {
     std::uint64_t chunk;
-    std::memcpy(&chunk, data + i, 8);
+    std::memcpy(&chunk, src + i, 8);
     chunk ^= key64;
-    std::memcpy(data + i, &chunk, 8);
+    std::memcpy(dst + i, &chunk, 8);
   }
   if (i + 4 <= size) {
     std::uint32_t chunk;
-    std::memcpy(&chunk, data + i, 4);
+    std::memcpy(&chunk, src + i, 4);
     chunk ^= key;
-    std::memcpy(data + i, &chunk, 4);
+    std::memcpy(dst + i, &chunk, 4);
     i += 4;
   }
   // The remaining 0-3 bytes start at phase 0 of the rotated key again.
   unsigned char key_bytes[4];
   std::memcpy(key_bytes, &key, 4);
-  for (std::size_t k = 0; i < size; ++i, ++k) data[i] ^= key_bytes[k];
+  for (std::size_t k = 0; i < size; ++i, ++k) dst[i] = static_cast<unsigned char>(src[i] ^ key_bytes[k]);
 }
 
 // Under 32 bytes: a few overlapping word operations and no loop. Every word is
 // loaded before any is stored, and each is XORed with the key at its own
 // phase, so bytes covered twice get the same (correct) value from both stores.
 TETHER_OVERLAPPING_LOADS_BEGIN
-TETHER_ALWAYS_INLINE void mask_small(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+TETHER_ALWAYS_INLINE void mask_small(unsigned char* dst, const unsigned char* src, std::size_t size,
+                                     std::uint32_t key) noexcept {
   const std::uint64_t key64 = (std::uint64_t{key} << 32) | key;
   // The key for a word starting at byte `offset` (memory order, little- or big-endian).
   auto key_at = [key64](std::size_t offset) -> std::uint64_t {
@@ -69,59 +75,60 @@ TETHER_ALWAYS_INLINE void mask_small(unsigned char* data, std::size_t size, std:
   if (size >= 8) {
     std::uint64_t a, b, c, d;
     const std::size_t mid = size > 16 ? size - 16 : 0;
-    std::memcpy(&a, data, 8);
-    std::memcpy(&d, data + size - 8, 8);
+    std::memcpy(&a, src, 8);
+    std::memcpy(&d, src + size - 8, 8);
     if (size > 16) {
-      std::memcpy(&b, data + 8, 8);
-      std::memcpy(&c, data + mid, 8);
+      std::memcpy(&b, src + 8, 8);
+      std::memcpy(&c, src + mid, 8);
       b ^= key64;
       c ^= key_at(mid);
-      std::memcpy(data + 8, &b, 8);
-      std::memcpy(data + mid, &c, 8);
+      std::memcpy(dst + 8, &b, 8);
+      std::memcpy(dst + mid, &c, 8);
     }
     a ^= key64;
     d ^= key_at(size - 8);
-    std::memcpy(data, &a, 8);
-    std::memcpy(data + size - 8, &d, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + size - 8, &d, 8);
     return;
   }
   if (size >= 4) {
     std::uint32_t a, b;
-    std::memcpy(&a, data, 4);
-    std::memcpy(&b, data + size - 4, 4);
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + size - 4, 4);
     a ^= key;
     b ^= static_cast<std::uint32_t>(key_at(size - 4));
-    std::memcpy(data, &a, 4);
-    std::memcpy(data + size - 4, &b, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + size - 4, &b, 4);
     return;
   }
   unsigned char key_bytes[4];
   std::memcpy(key_bytes, &key, 4);
-  for (std::size_t i = 0; i < size; ++i) data[i] ^= key_bytes[i];
+  for (std::size_t i = 0; i < size; ++i) dst[i] = static_cast<unsigned char>(src[i] ^ key_bytes[i]);
 }
 TETHER_OVERLAPPING_LOADS_END
 
 #if TETHER_X86_SIMD
 
-inline void mask_sse2(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+inline void mask_sse2(unsigned char* dst, const unsigned char* src, std::size_t size, std::uint32_t key) noexcept {
   const __m128i key128 = _mm_set1_epi32(static_cast<int>(key));
   std::size_t i = 0;
   for (; i + 64 <= size; i += 64) {
-    auto* p = reinterpret_cast<__m128i*>(data + i);
-    const __m128i a = _mm_xor_si128(_mm_loadu_si128(p), key128);
-    const __m128i b = _mm_xor_si128(_mm_loadu_si128(p + 1), key128);
-    const __m128i c = _mm_xor_si128(_mm_loadu_si128(p + 2), key128);
-    const __m128i d = _mm_xor_si128(_mm_loadu_si128(p + 3), key128);
-    _mm_storeu_si128(p, a);
-    _mm_storeu_si128(p + 1, b);
-    _mm_storeu_si128(p + 2, c);
-    _mm_storeu_si128(p + 3, d);
+    const auto* in = reinterpret_cast<const __m128i*>(src + i);
+    auto* out = reinterpret_cast<__m128i*>(dst + i);
+    const __m128i a = _mm_xor_si128(_mm_loadu_si128(in), key128);
+    const __m128i b = _mm_xor_si128(_mm_loadu_si128(in + 1), key128);
+    const __m128i c = _mm_xor_si128(_mm_loadu_si128(in + 2), key128);
+    const __m128i d = _mm_xor_si128(_mm_loadu_si128(in + 3), key128);
+    _mm_storeu_si128(out, a);
+    _mm_storeu_si128(out + 1, b);
+    _mm_storeu_si128(out + 2, c);
+    _mm_storeu_si128(out + 3, d);
   }
   for (; i + 16 <= size; i += 16) {
-    auto* p = reinterpret_cast<__m128i*>(data + i);
-    _mm_storeu_si128(p, _mm_xor_si128(_mm_loadu_si128(p), key128));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
+                     _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)), key128));
   }
-  mask_words(data + i, size - i, key);  // i is a multiple of 4: the phase is unchanged
+  mask_words(dst + i, src + i, size - i, key);  // i is a multiple of 4: the phase is unchanged
 }
 
 // The key word for data that starts `offset` bytes later.
@@ -135,79 +142,82 @@ inline std::uint32_t advance_key(std::uint32_t key, std::size_t offset) noexcept
 #endif
 }
 
-__attribute__((target("avx2"))) inline void mask_avx2(unsigned char* data, std::size_t size,
+__attribute__((target("avx2"))) inline void mask_avx2(unsigned char* dst, const unsigned char* src, std::size_t size,
                                                       std::uint32_t key) noexcept {
   namespace v = simd256;
   // Payloads sit behind 2-14 header bytes, so they are rarely aligned: mask
-  // up to the next 32-byte boundary first, then stream with aligned accesses
-  // (no load or store splits a cache line).
-  std::size_t head = (32 - (reinterpret_cast<std::uintptr_t>(data) & 31)) & 31;
+  // up to the next 32-byte boundary of dst first, then stream with aligned
+  // stores (no store splits a cache line; in place, no load does either).
+  std::size_t head = (32 - (reinterpret_cast<std::uintptr_t>(dst) & 31)) & 31;
   if (head > size) head = size;
   if (head != 0) {
-    mask_small(data, head, key);
+    mask_small(dst, src, head, key);
     key = advance_key(key, head);
-    data += head;
+    dst += head;
+    src += head;
     size -= head;
   }
   const v::vec key256 = v::splat32(static_cast<int>(key));
   std::size_t i = 0;
   for (; i + 128 <= size; i += 128) {
-    unsigned char* p = data + i;
-    const v::vec a = v::bit_xor(v::load_aligned(p), key256);
-    const v::vec b = v::bit_xor(v::load_aligned(p + 32), key256);
-    const v::vec c = v::bit_xor(v::load_aligned(p + 64), key256);
-    const v::vec d = v::bit_xor(v::load_aligned(p + 96), key256);
-    v::store_aligned(p, a);
-    v::store_aligned(p + 32, b);
-    v::store_aligned(p + 64, c);
-    v::store_aligned(p + 96, d);
+    const v::vec a = v::bit_xor(v::load_unaligned(src + i), key256);
+    const v::vec b = v::bit_xor(v::load_unaligned(src + i + 32), key256);
+    const v::vec c = v::bit_xor(v::load_unaligned(src + i + 64), key256);
+    const v::vec d = v::bit_xor(v::load_unaligned(src + i + 96), key256);
+    v::store_aligned(dst + i, a);
+    v::store_aligned(dst + i + 32, b);
+    v::store_aligned(dst + i + 64, c);
+    v::store_aligned(dst + i + 96, d);
   }
-  for (; i + 32 <= size; i += 32) v::store_aligned(data + i, v::bit_xor(v::load_aligned(data + i), key256));
-  mask_small(data + i, size - i, key);
+  for (; i + 32 <= size; i += 32) v::store_aligned(dst + i, v::bit_xor(v::load_unaligned(src + i), key256));
+  mask_small(dst + i, src + i, size - i, key);
 }
 
-TETHER_ALWAYS_INLINE void mask_any(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+TETHER_ALWAYS_INLINE void mask_any(unsigned char* dst, const unsigned char* src, std::size_t size,
+                                   std::uint32_t key) noexcept {
   if (size < 32) {
-    mask_small(data, size, key);  // small frames: no loop at all
+    mask_small(dst, src, size, key);  // small frames: no loop at all
   } else if (size >= mask_avx2_threshold && cpu_has_avx2) {
-    mask_avx2(data, size, key);
+    mask_avx2(dst, src, size, key);
   } else {
-    mask_sse2(data, size, key);
+    mask_sse2(dst, src, size, key);
   }
 }
 
 #elif TETHER_NEON_SIMD
 
-inline void mask_neon(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+inline void mask_neon(unsigned char* dst, const unsigned char* src, std::size_t size, std::uint32_t key) noexcept {
   const uint8x16_t key128 = vreinterpretq_u8_u32(vdupq_n_u32(key));
   std::size_t i = 0;
   for (; i + 64 <= size; i += 64) {
-    uint8x16x4_t block = vld1q_u8_x4(data + i);
+    uint8x16x4_t block = vld1q_u8_x4(src + i);
     block.val[0] = veorq_u8(block.val[0], key128);
     block.val[1] = veorq_u8(block.val[1], key128);
     block.val[2] = veorq_u8(block.val[2], key128);
     block.val[3] = veorq_u8(block.val[3], key128);
-    vst1q_u8_x4(data + i, block);
+    vst1q_u8_x4(dst + i, block);
   }
-  for (; i + 16 <= size; i += 16) vst1q_u8(data + i, veorq_u8(vld1q_u8(data + i), key128));
-  mask_words(data + i, size - i, key);
+  for (; i + 16 <= size; i += 16) vst1q_u8(dst + i, veorq_u8(vld1q_u8(src + i), key128));
+  mask_words(dst + i, src + i, size - i, key);
 }
 
-TETHER_ALWAYS_INLINE void mask_any(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+TETHER_ALWAYS_INLINE void mask_any(unsigned char* dst, const unsigned char* src, std::size_t size,
+                                   std::uint32_t key) noexcept {
   if (size < 32) {
-    mask_small(data, size, key);
+    mask_small(dst, src, size, key);
   } else {
-    mask_neon(data, size, key);
+    mask_neon(dst, src, size, key);
   }
 }
 
 #else
 
-TETHER_ALWAYS_INLINE void mask_any(unsigned char* data, std::size_t size, std::uint32_t key) noexcept {
+TETHER_ALWAYS_INLINE void mask_any(unsigned char* dst, const unsigned char* src, std::size_t size,
+                                   std::uint32_t key) noexcept {
   if (size < 32) {
-    mask_small(data, size, key);
+    mask_small(dst, src, size, key);
   } else {
-    mask_words(data, size, key);
+    mask_words(dst, src, size, key);
   }
 }
 

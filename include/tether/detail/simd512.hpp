@@ -2,7 +2,7 @@
 #ifndef TETHER_DETAIL_SIMD512_HPP
 #define TETHER_DETAIL_SIMD512_HPP
 
-// The few 512-bit (AVX-512 F+BW) operations the UTF-8 kernel uses, on the
+// The few 512-bit (AVX-512 F+BW) operations the UTF-8 kernels use, on the
 // pattern of simd256.hpp: GCC's vector extensions and builtins, so no
 // <immintrin.h> (about 0.6 s of every compile), and the usual intrinsics with
 // other compilers. Every function is compiled for AVX-512 BW and called only
@@ -34,7 +34,21 @@ TETHER_AVX512_FUNCTION vec load_masked(const void* p, mask which) {
   return reinterpret_cast<vec>(
       __builtin_ia32_loaddquqi512_mask(static_cast<const char*>(p), reinterpret_cast<chars>(zero()), which));
 }
+TETHER_AVX512_FUNCTION void store_unaligned(void* p, vec v) { *static_cast<vec_unaligned*>(p) = v; }
+// Writes the bytes of v whose bit is set in `which`; the others are not touched.
+TETHER_AVX512_FUNCTION void store_masked(void* p, mask which, vec v) {
+  __builtin_ia32_storedquqi512_mask(static_cast<char*>(p), reinterpret_cast<chars>(v), which);
+}
+// v where the bit of `which` is set, zero elsewhere.
+TETHER_AVX512_FUNCTION vec keep_bytes(mask which, vec v) {
+  return reinterpret_cast<vec>(
+      __builtin_ia32_movdquqi512_mask(reinterpret_cast<chars>(v), reinterpret_cast<chars>(zero()), which));
+}
 TETHER_AVX512_FUNCTION vec splat8(signed char c) { return reinterpret_cast<vec>(bytes{} + c); }
+TETHER_AVX512_FUNCTION vec splat32(int word) {
+  typedef int words __attribute__((vector_size(64)));
+  return reinterpret_cast<vec>(words{} + word);
+}
 TETHER_AVX512_FUNCTION vec bit_xor(vec a, vec b) { return a ^ b; }
 TETHER_AVX512_FUNCTION vec bit_or(vec a, vec b) { return a | b; }
 TETHER_AVX512_FUNCTION vec bit_and(vec a, vec b) { return a & b; }
@@ -70,7 +84,11 @@ using vec = __m512i;
 TETHER_AVX512_FUNCTION vec load_unaligned(const void* p) { return _mm512_loadu_si512(p); }
 TETHER_AVX512_FUNCTION vec zero() { return _mm512_setzero_si512(); }
 TETHER_AVX512_FUNCTION vec load_masked(const void* p, mask which) { return _mm512_maskz_loadu_epi8(which, p); }
+TETHER_AVX512_FUNCTION void store_unaligned(void* p, vec v) { _mm512_storeu_si512(p, v); }
+TETHER_AVX512_FUNCTION void store_masked(void* p, mask which, vec v) { _mm512_mask_storeu_epi8(p, which, v); }
+TETHER_AVX512_FUNCTION vec keep_bytes(mask which, vec v) { return _mm512_maskz_mov_epi8(which, v); }
 TETHER_AVX512_FUNCTION vec splat8(signed char c) { return _mm512_set1_epi8(c); }
+TETHER_AVX512_FUNCTION vec splat32(int word) { return _mm512_set1_epi32(word); }
 TETHER_AVX512_FUNCTION vec bit_xor(vec a, vec b) { return _mm512_xor_si512(a, b); }
 TETHER_AVX512_FUNCTION vec bit_or(vec a, vec b) { return _mm512_or_si512(a, b); }
 TETHER_AVX512_FUNCTION vec bit_and(vec a, vec b) { return _mm512_and_si512(a, b); }

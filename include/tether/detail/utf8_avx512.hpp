@@ -13,6 +13,7 @@
 // Called only after the CPU check in cpu.hpp.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "../config.hpp"
 #include "utf8_lookup.hpp"
@@ -55,19 +56,51 @@ TETHER_AVX512_FUNCTION simd512::vec utf8_incomplete64(simd512::vec input) noexce
   return simd512::subtract_saturated_u8(input, simd512::load_unaligned(utf8_lookup::max_complete_tail));
 }
 
-// n >= 1.
-__attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validate_avx512(const unsigned char* p,
-                                                                                         std::size_t n) noexcept {
+// The blocks of a text as they are in memory.
+struct utf8_blocks_in_place {
+  const unsigned char* p;
+  TETHER_AVX512_FUNCTION simd512::vec block(std::size_t i) const noexcept { return simd512::load_unaligned(p + i); }
+  // The last 1-63 bytes, zero-padded.
+  TETHER_AVX512_FUNCTION simd512::vec tail(std::size_t i, std::size_t n) const noexcept {
+    return simd512::load_masked(p + i, ~0ull >> (64 - n));
+  }
+};
+
+// The blocks of a masked text (RFC 6455 §5.3), unmasked as they are read and
+// written back unmasked: one pass over the payload instead of an unmasking
+// pass and then a checking pass. Blocks start at multiples of 64, so every
+// block sees the key at the phase of byte 0.
+struct utf8_blocks_unmasking {
+  unsigned char* p;
+  simd512::vec key;
+  TETHER_AVX512_FUNCTION simd512::vec block(std::size_t i) const noexcept {
+    const simd512::vec plain = simd512::bit_xor(simd512::load_unaligned(p + i), key);
+    simd512::store_unaligned(p + i, plain);
+    return plain;
+  }
+  TETHER_AVX512_FUNCTION simd512::vec tail(std::size_t i, std::size_t n) const noexcept {
+    const simd512::mask present = ~0ull >> (64 - n);
+    const simd512::vec plain =
+        simd512::keep_bytes(present, simd512::bit_xor(simd512::load_masked(p + i, present), key));
+    simd512::store_masked(p + i, present, plain);
+    return plain;
+  }
+};
+
+// Non-zero when the first `end` bytes of the text `blocks` reads are not a
+// complete UTF-8 text (ill-formed, or ending inside a sequence). Every block
+// is read exactly once, whatever it holds.
+template <class Blocks>
+TETHER_AVX512_FUNCTION simd512::mask utf8_errors_avx512(const Blocks& blocks, std::size_t end) noexcept {
   namespace v = simd512;
-  const std::size_t end = utf8_last_boundary(p, n);
   v::vec error = v::zero();
   v::vec previous = v::zero();
   v::vec previous_incomplete = v::zero();
   std::size_t i = 0;
   // Two blocks at a time: one test covers 128 bytes of ASCII.
   for (; i + 128 <= end; i += 128) {
-    const v::vec first = v::load_unaligned(p + i);
-    const v::vec second = v::load_unaligned(p + i + 64);
+    const v::vec first = blocks.block(i);
+    const v::vec second = blocks.block(i + 64);
     if (v::sign_bits8(v::bit_or(first, second)) == 0) {
       error = v::bit_or(error, previous_incomplete);
       previous_incomplete = v::zero();
@@ -78,7 +111,7 @@ __attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validat
     previous = second;
   }
   if (i + 64 <= end) {
-    const v::vec input = v::load_unaligned(p + i);
+    const v::vec input = blocks.block(i);
     if (v::sign_bits8(input) == 0) {
       // All ASCII: valid unless the previous block left a sequence open.
       error = v::bit_or(error, previous_incomplete);
@@ -92,13 +125,27 @@ __attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validat
   }
   if (i < end) {
     // The zero-padded tail catches what the previous block left open.
-    const v::vec tail = v::load_masked(p + i, ~0ull >> (64 - (end - i)));
-    error = v::bit_or(error, utf8_check64(tail, previous));
+    error = v::bit_or(error, utf8_check64(blocks.tail(i, end - i), previous));
   } else {
     error = v::bit_or(error, previous_incomplete);
   }
-  if (TETHER_UNLIKELY(v::nonzero8(error) != 0)) return utf8_validate_scalar(p, n);
+  return v::nonzero8(error);
+}
+
+// n >= 1.
+__attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validate_avx512(const unsigned char* p,
+                                                                                         std::size_t n) noexcept {
+  const std::size_t end = utf8_last_boundary(p, n);
+  if (TETHER_UNLIKELY(utf8_errors_avx512(utf8_blocks_in_place{p}, end) != 0)) return utf8_validate_scalar(p, n);
   return {true, end};
+}
+
+// Unmasks the n >= 1 bytes at p in place with `key` (the 32-bit word of the
+// key at phase 0, rotated_key_word) and answers whether they are a complete
+// UTF-8 text. All n bytes are unmasked either way.
+__attribute__((target("avx512f,avx512bw"))) inline bool utf8_unmask_validate_avx512(unsigned char* p, std::size_t n,
+                                                                                    std::uint32_t key) noexcept {
+  return utf8_errors_avx512(utf8_blocks_unmasking{p, simd512::splat32(static_cast<int>(key))}, n) == 0;
 }
 
 }  // namespace tether::detail

@@ -76,7 +76,15 @@ class frame_decoder {
   // decoded into `result` — which may be a failure (the rules are checked).
   TETHER_ALWAYS_INLINE bool decode_whole_frame(unsigned char* data, std::size_t size,
                                                frame_decode_result& result) noexcept {
-    return fast_path_open_ && size >= 2 && take_whole_small_frame(data, size, result);
+    return fast_path_open_ && size >= 2 && take_whole_small_frame<true>(data, size, result);
+  }
+
+  // The same, but a masked payload is handed out still masked: the caller
+  // unmasks it (header().masked, header().key at phase 0), e.g. in the same
+  // pass as its own check of the bytes.
+  TETHER_ALWAYS_INLINE bool decode_whole_frame_masked(unsigned char* data, std::size_t size,
+                                                      frame_decode_result& result) noexcept {
+    return fast_path_open_ && size >= 2 && take_whole_small_frame<false>(data, size, result);
   }
 
   // Decodes from const input, copying at most `capacity` payload bytes to `out`
@@ -118,6 +126,7 @@ class frame_decoder {
   // present in full. Only the shape is recognised here; the rules are those
   // of every header (check_frame_header), and anything else takes the
   // general path.
+  template <bool Unmask>
   TETHER_ALWAYS_INLINE bool take_whole_small_frame(unsigned char* data, std::size_t size,
                                                    frame_decode_result& result) noexcept {
     const unsigned first = data[0], second = data[1];
@@ -146,7 +155,7 @@ class frame_decoder {
     unsigned char* payload = data + header_size;
     if (masked) {
       std::memcpy(header_.key.data(), payload - 4, 4);
-      apply_mask(payload, length, header_.key, 0);
+      if constexpr (Unmask) apply_mask(payload, length, header_.key, 0);
     }
     result.frame_begins = true;
     result.frame_ends = true;

@@ -56,7 +56,7 @@ inline std::size_t apply_mask_reference(unsigned char* data, std::size_t size, c
 TETHER_ALWAYS_INLINE std::size_t apply_mask(unsigned char* data, std::size_t size, const masking_key& key,
                                             std::size_t phase) noexcept {
   const std::uint32_t word = detail::rotated_key_word(key, phase);
-  detail::mask_any(data, size, word);
+  detail::mask_any(data, data, size, word);
   return (phase + size) & 3;
 }
 
@@ -80,11 +80,12 @@ TETHER_OVERLAPPING_LOADS_END
 
 }  // namespace detail
 
-// Copies src to dst masked, for producers that must not touch the source.
+// Copies src to dst masked, for producers that must not touch the source: one
+// pass, each byte read and written once (dst and src must not overlap).
 TETHER_ALWAYS_INLINE std::size_t copy_masked(unsigned char* dst, const unsigned char* src, std::size_t size,
                                              const masking_key& key, std::size_t phase) noexcept {
-  detail::copy_bytes(dst, src, size);
-  return apply_mask(dst, size, key, phase);
+  detail::mask_any(dst, src, size, detail::rotated_key_word(key, phase));
+  return (phase + size) & 3;
 }
 
 }  // namespace tether

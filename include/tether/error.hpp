@@ -420,17 +420,23 @@ class condition_category_impl final : public std::error_category {
 
 }  // namespace detail
 
-inline const std::error_category& error_category() noexcept {
-  static const detail::error_category_impl instance;
-  return instance;
-}
+namespace detail {
+// Constant-initialized (std::error_category's constructor is constexpr): no
+// guard to test on each use, as a function-local static would have, so
+// returning a success code from send_binary() costs nothing.
+inline const error_category_impl error_category_instance;
+inline const condition_category_impl condition_category_instance;
+}  // namespace detail
 
-inline const std::error_category& condition_category() noexcept {
-  static const detail::condition_category_impl instance;
-  return instance;
-}
+inline const std::error_category& error_category() noexcept { return detail::error_category_instance; }
 
-inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
+inline const std::error_category& condition_category() noexcept { return detail::condition_category_instance; }
+
+// error{} (no error) is the empty std::error_code, like any success.
+inline std::error_code make_error_code(error e) noexcept {
+  if (e == error{}) return {};
+  return {static_cast<int>(e), error_category()};
+}
 
 inline std::error_condition make_error_condition(condition c) noexcept {
   return {static_cast<int>(c), condition_category()};

@@ -197,7 +197,7 @@ class fuzz_run {
       FUZZ_CHECK(test::hash_bytes(held_[i].data, held_[i].size) == held_hash_[i]);
     }
     if (held_.empty()) return;
-    tether::const_buffer first;
+    tether::const_buffer first{};
     FUZZ_CHECK(ws_.output_buffers(&first, 1) == 1 && first.data == held_.front().data);
   }
 

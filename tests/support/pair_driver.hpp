@@ -246,7 +246,7 @@ class pair_driver {
       check_(hash_bytes(a.held[i].data, a.held[i].size) == a.held_hash[i], "held output did not change");
     }
     if (a.held.empty()) return;
-    tether::const_buffer first;
+    tether::const_buffer first{};
     check_(a.ws.output_buffers(&first, 1) == 1 && first.data == a.held.front().data, "held output did not move");
   }
 

@@ -180,6 +180,8 @@ class connection_core {
   // §7.1.7: send a close frame if the handshake is done and none went out
   // (and one can follow what is queued), and stop reading. The event says
   // which code went out (1006: none).
+  TETHER_NOINLINE event fail_out_of_line(error broken) { return fail(broken); }
+
   event fail(error broken, bool close_frame_can_follow = true) {
     event e;
     e.type = event_type::failure;

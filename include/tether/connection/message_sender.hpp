@@ -251,6 +251,8 @@ class message_sender {
     }
   }
 
+  // As make_frame_header, but the random source is only made (random()) when
+  // a key is drawn: a server never makes one.
   TETHER_ALWAYS_INLINE frame_header header_for(opcode op, std::size_t size, bool fin, std::uint8_t rsv) {
     frame_header header;
     header.fin = fin;
@@ -258,7 +260,11 @@ class message_sender {
     header.op = op;
     header.payload_length = size;
     header.masked = role_ == role::client;
-    if (header.masked) random().fill(header.key.data(), header.key.size());
+    if (header.masked) {
+      masking_key key;  // not drawn into the header itself: see make_frame_header
+      random().fill(key.data(), key.size());
+      header.key = key;
+    }
     return header;
   }
 

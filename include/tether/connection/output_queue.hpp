@@ -29,9 +29,13 @@
 
 namespace tether {
 
+// One buffer to write, like struct iovec: a plain aggregate, so an array of
+// them for output_buffers() costs nothing to declare (with default member
+// initializers, `const_buffer buffers[16];` zeroed 256 bytes on every call;
+// `const_buffer{}` is still an empty buffer).
 struct const_buffer {
-  const void* data = nullptr;
-  std::size_t size = 0;
+  const void* data;
+  std::size_t size;
 };
 
 namespace detail {
@@ -95,7 +99,7 @@ class output_queue {
     if (n >= block_size_) {
       auto* buffer = static_cast<unsigned char*>(::operator new(n));
       copy(buffer, src, n, std::size_t{0});
-      push({buffer, n, buffer, detail::segment_owner::buffer});
+      push(buffer, n, buffer, detail::segment_owner::buffer);
       queued_ += n;
       return;
     }
@@ -121,7 +125,7 @@ class output_queue {
   // The bytes stay the caller's; they must live until consumed.
   void append_borrowed(const unsigned char* data, std::size_t n) {
     if (n == 0) return;
-    push({data, n, nullptr, detail::segment_owner::borrowed});
+    push(data, n, nullptr, detail::segment_owner::borrowed);
     queued_ += n;
   }
 
@@ -129,7 +133,7 @@ class output_queue {
   void append_shared(detail::shared_message_body* body, const unsigned char* data, std::size_t n) {
     if (n == 0) return;
     body->add_reference();
-    push({data, n, body, detail::segment_owner::shared});
+    push(data, n, body, detail::segment_owner::shared);
     queued_ += n;
   }
 
@@ -203,10 +207,17 @@ class output_queue {
  private:
   detail::output_segment& at(std::size_t i) const noexcept { return ring_[(head_ + i) & (capacity_ - 1)]; }
 
-  void push(const detail::output_segment& segment) {
+  // Field by field: a segment built in memory and copied whole is read back
+  // with 16-byte loads over 8-byte stores, which stalls store forwarding
+  // (measured: 60% of push, a third of a 16-byte send).
+  TETHER_ALWAYS_INLINE void push(const unsigned char* data, std::size_t size, void* owner, detail::segment_owner kind) {
     used_ = true;
-    if (count_ == capacity_) grow_ring();
-    at(count_++) = segment;
+    if (TETHER_UNLIKELY(count_ == capacity_)) grow_ring();
+    detail::output_segment& segment = at(count_++);
+    segment.data = data;
+    segment.size = size;
+    segment.owner = owner;
+    segment.kind = kind;
   }
 
   // Records n bytes just written at `out` in the block being filled: they
@@ -224,7 +235,7 @@ class output_queue {
       }
     }
     ++filling_->references;
-    push({out, n, filling_, detail::segment_owner::block});
+    push(out, n, filling_, detail::segment_owner::block);
   }
 
   void start_new_block() {
@@ -308,7 +319,7 @@ class output_queue {
     }
   }
 
-  void grow_ring() {
+  TETHER_NOINLINE void grow_ring() {
     const std::size_t capacity = capacity_ == 0 ? 8 : capacity_ * 2;
     auto* ring = static_cast<detail::output_segment*>(::operator new(capacity * sizeof(detail::output_segment)));
     for (std::size_t i = 0; i < count_; ++i) ring[i] = at(i);

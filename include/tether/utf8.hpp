@@ -68,10 +68,18 @@ class utf8_validator {
   std::uint8_t state_ = detail::utf8_accept;
 };
 
-// Validates a whole text.
-inline bool is_valid_utf8(const void* data, std::size_t size) noexcept {
-  utf8_validator validator;
-  return validator.feed(data, size).valid && validator.complete();
+// Validates a whole text: the bulk kernels up to the last code point
+// boundary, then the automaton over the 0-3 bytes after it, which must finish
+// their code point. No validator state to keep: the short text of a chat
+// message costs the kernel and a compare.
+TETHER_ALWAYS_INLINE bool is_valid_utf8(const void* data, std::size_t size) noexcept {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  const detail::utf8_bulk_result bulk = detail::utf8_validate_bulk(bytes, size);
+  if (TETHER_LIKELY(bulk.valid && bulk.offset == size)) return true;
+  if (!bulk.valid) return false;
+  std::uint8_t state = detail::utf8_accept;
+  for (std::size_t i = bulk.offset; i < size; ++i) state = detail::utf8_step(state, bytes[i]);
+  return state == detail::utf8_accept;
 }
 inline bool is_valid_utf8(std::string_view text) noexcept { return is_valid_utf8(text.data(), text.size()); }
 

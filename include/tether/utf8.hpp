@@ -68,12 +68,16 @@ class utf8_validator {
   std::uint8_t state_ = detail::utf8_accept;
 };
 
-// Validates a whole text: the bulk kernels up to the last code point
-// boundary, then the automaton over the 0-3 bytes after it, which must finish
-// their code point. No validator state to keep: the short text of a chat
-// message costs the kernel and a compare.
+// Validates a whole text. With the whole text at hand, the SIMD kernels
+// check it complete in one go (utf8_complete_fast); elsewhere the bulk kernel
+// runs up to the last code point boundary, then the automaton over the 0-3
+// bytes after it, which must finish their code point. No validator state:
+// the short text of a chat message costs one kernel call.
 TETHER_ALWAYS_INLINE bool is_valid_utf8(const void* data, std::size_t size) noexcept {
   const auto* bytes = static_cast<const unsigned char*>(data);
+  bool handled;
+  const bool complete = detail::utf8_complete_fast(bytes, size, handled);
+  if (TETHER_LIKELY(handled)) return complete;
   const detail::utf8_bulk_result bulk = detail::utf8_validate_bulk(bytes, size);
   if (TETHER_LIKELY(bulk.valid && bulk.offset == size)) return true;
   if (!bulk.valid) return false;

@@ -3,7 +3,9 @@
 # (default 3600), JOBS targets at a time (default 1: in turn), new inputs kept
 # in WORK (default build/fuzz-work), and one Markdown row per target:
 # wall and CPU seconds, executions, rate, edges covered, corpus size, findings
-# (crash-/leak-/timeout-/oom- files in WORK/findings).
+# (crash-/leak-/timeout-/oom- files in WORK/findings). Never pause the
+# fuzzers (SIGSTOP): libFuzzer's -timeout is wall time, so a pause of more
+# than 10 s ends every target with a false timeout finding.
 #   bash tests/fuzz/build.sh && bash tests/fuzz/campaign.sh 3600 [target...]
 #   JOBS=11 nice -n 19 bash tests/fuzz/campaign.sh 7200   # all at once
 set -uo pipefail
@@ -45,7 +47,7 @@ run_target() {
   corp=$(sed -nE 's/.*corp: ([0-9]+\/[0-9]+[a-zA-Z]*).*/\1/p' <<<"$last")
   findings=$(find "$work/findings" -name "${target}-*" | wc -l)
   wall=$(($(date +%s) - started))
-  cpu=$(awk '{printf "%d", $1 + $2}' "$work/$target.time" 2>/dev/null)
+  cpu=$(tail -n 1 "$work/$target.time" 2>/dev/null | awk '{printf "%d", $1 + $2}')  # after any exit-status line
   echo "| $target | $wall | ${cpu:-?} | ${executions:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} | $findings |" \
     >"$work/$target.row"
 }

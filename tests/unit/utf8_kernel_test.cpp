@@ -91,6 +91,10 @@ void check_unmasking(const unsigned char* p, std::size_t n, bool expected) {
     }
   };
   run("unmask_whole_text", [&] { return tether::detail::unmask_whole_text(at, n, header); });
+  if (tether::is_valid_utf8(p, n) != expected) {
+    CAPTURE(n, hex_of(p, n), expected);
+    FAIL("is_valid_utf8 disagrees with the automaton");
+  }
 #if TETHER_X86_SIMD
   if (tether::detail::cpu_has_avx512bw && n != 0) {
     run("avx512 unmasking",

@@ -10,6 +10,7 @@
 // about as much as the check itself.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "../config.hpp"
 #include "../frame/header.hpp"
@@ -26,8 +27,15 @@ TETHER_ALWAYS_INLINE bool unmask_whole_text(unsigned char* payload, std::size_t 
                                             const frame_header& header) noexcept {
   if (header.masked) {
 #if TETHER_X86_SIMD
-    if (size >= 64 && cpu_has_avx512bw) {
-      return utf8_unmask_validate_avx512(payload, size, rotated_key_word(header.key, 0));
+    const std::uint32_t key = rotated_key_word(header.key, 0);
+    if (size >= 64 && cpu_has_avx512bw) return utf8_unmask_validate_avx512(payload, size, key);
+    if (size < 64 && size != 0 && cpu_has_ssse3) {
+      // Checked from the masked bytes XORed in registers, then unmasked: a
+      // check that reloaded what the unmasking just stored (8-byte stores,
+      // 16-byte loads) would wait on store forwarding, longer than the check.
+      const bool complete = utf8_complete_ssse3(payload, size, key);
+      mask_any(payload, payload, size, key);
+      return complete;
     }
 #endif
     apply_mask(payload, size, header.key, 0);

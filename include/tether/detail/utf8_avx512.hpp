@@ -140,6 +140,12 @@ __attribute__((target("avx512f,avx512bw"))) inline utf8_bulk_result utf8_validat
   return {true, end};
 }
 
+// Whether the n >= 1 bytes at p are a complete text (a whole message).
+__attribute__((target("avx512f,avx512bw"))) inline bool utf8_complete_avx512(const unsigned char* p,
+                                                                             std::size_t n) noexcept {
+  return utf8_errors_avx512(utf8_blocks_in_place{p}, n) == 0;
+}
+
 // Unmasks the n >= 1 bytes at p in place with `key` (the 32-bit word of the
 // key at phase 0, rotated_key_word) and answers whether they are a complete
 // UTF-8 text. All n bytes are unmasked either way.

@@ -78,6 +78,24 @@ inline utf8_bulk_result utf8_validate_bulk(const unsigned char* p, std::size_t n
   return utf8_validate_scalar(p, n);
 }
 
+// Whether p[0, n) is a complete UTF-8 text, for callers that hold the whole
+// text (is_valid_utf8): the kernels check the zero-padded end directly. The
+// verdict only; utf8_validator says where a text broke. `handled` is false
+// when no kernel here applies (no SIMD): the caller takes the bulk path.
+TETHER_ALWAYS_INLINE bool utf8_complete_fast(const unsigned char* p, std::size_t n, bool& handled) noexcept {
+  handled = true;
+#if TETHER_X86_SIMD
+  if (n <= 64 && utf8_short_is_ascii(p, n)) return true;
+  if (n >= 64 && cpu_has_avx512bw) return utf8_complete_avx512(p, n);
+  if (n < 64 && cpu_has_ssse3) return utf8_complete_ssse3(p, n);
+#else
+  static_cast<void>(p);
+  static_cast<void>(n);
+#endif
+  handled = false;
+  return false;
+}
+
 }  // namespace tether::detail
 
 #endif

@@ -127,6 +127,35 @@ __attribute__((target("ssse3"))) inline utf8_bulk_result utf8_validate_short_sss
   return {true, end};
 }
 
+// Whether the n >= 1 bytes at p, XORed with `mask_key` (a masking key word
+// at phase 0, RFC 6455 §5.3; 0 for plain text), are a complete text (a whole
+// message): no last boundary to find, no automaton after the blocks. The
+// last block is zero-padded, so a sequence left open meets a zero, which is
+// not a continuation; a text of whole blocks is checked for one left open at
+// its end. p is only read: a masked payload is checked from what the
+// unmasking will write, so no load waits on the unmasking's stores.
+__attribute__((target("ssse3"))) inline bool utf8_complete_ssse3(const unsigned char* p, std::size_t n,
+                                                                 std::uint32_t mask_key = 0) noexcept {
+  const __m128i key = _mm_set1_epi32(static_cast<int>(mask_key));
+  __m128i error = _mm_setzero_si128();
+  __m128i previous = _mm_setzero_si128();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m128i input = _mm_xor_si128(utf8_load16(p + i), key);
+    error = _mm_or_si128(error, utf8_check16(input, previous));
+    previous = input;
+  }
+  if (i < n) {
+    const std::size_t r = n - i;  // at phase 0 of the key: i is a multiple of 16
+    const __m128i tail = n >= 16 ? utf8_load_tail16(p, i, n) : utf8_load_short16(p, n);
+    const __m128i tail_key = _mm_and_si128(key, utf8_load16(utf8_lookup::keep_first + 16 - r));
+    error = _mm_or_si128(error, utf8_check16(_mm_xor_si128(tail, tail_key), previous));
+  } else {
+    error = _mm_or_si128(error, utf8_incomplete16(previous));
+  }
+  return !utf8_any16(error);
+}
+
 }  // namespace tether::detail
 
 #endif  // TETHER_X86_SIMD

@@ -5,9 +5,11 @@
 # wall and CPU seconds, executions, rate, edges covered, corpus size, findings
 # (crash-/leak-/timeout-/oom- files in WORK/findings). Never pause the
 # fuzzers (SIGSTOP): libFuzzer's -timeout is wall time, so a pause of more
-# than 10 s ends every target with a false timeout finding.
+# than TIMEOUT seconds (default 10) ends every target with a false timeout
+# finding. With many more JOBS than cores, raise TIMEOUT (e.g. 30): a target
+# descheduled while ASan returns memory to the system can stall for seconds.
 #   bash tests/fuzz/build.sh && bash tests/fuzz/campaign.sh 3600 [target...]
-#   JOBS=11 nice -n 19 bash tests/fuzz/campaign.sh 7200   # all at once
+#   JOBS=11 TIMEOUT=30 nice -n 19 bash tests/fuzz/campaign.sh 7200   # all at once
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -26,6 +28,7 @@ seeds() {  # the seed folder of a target (pair_deflate shares pair's)
   case "$1" in pair_deflate) echo pair ;; *) echo "$1" ;; esac
 }
 jobs="${JOBS:-1}"
+timeout="${TIMEOUT:-10}"
 run_target() {
   local target="$1"
   corpus="$work/corpus/$target"
@@ -36,7 +39,7 @@ run_target() {
   local started timer=()
   started=$(date +%s)
   [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f '%U %S' -o "$work/$target.time")
-  "${timer[@]}" "$out/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  "${timer[@]}" "$out/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout="$timeout" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/findings/${target}-" "${dictionary[@]}" \
     "$corpus" "$here/corpus/$(seeds "$target")" >"$log" 2>&1
   executions=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}')

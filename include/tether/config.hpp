@@ -16,12 +16,13 @@
 #define TETHER_NOINLINE
 #endif
 
-// Around functions that copy or mask short buffers with overlapping word
-// loads guarded by their length (8..16 bytes as two 8-byte words): once g++
-// 12 inlines them at -O2 into a call on a small array or literal, it reports
-// the branch for longer lengths, which cannot run there, as reading out of
-// bounds (-Warray-bounds, -Wstringop-overread/-overflow, -Wrestrict false positives). Users who
-// build with -Werror must not see them.
+// Around functions that copy or mask buffers with loads and stores guarded by
+// their length (overlapping words for 8..31 bytes, 16- and 32-byte vectors
+// above): once g++ 12 inlines them (-O2, and more of them at -O3) into a call
+// on a small array or literal, it reports the branches for longer lengths,
+// which cannot run there, as accesses out of bounds (-Warray-bounds,
+// -Wstringop-overread/-overflow, -Wrestrict false positives). Users who build
+// with -Werror must not see them.
 #if defined(__GNUC__) && !defined(__clang__)
 #define TETHER_OVERLAPPING_LOADS_BEGIN                                                \
   _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Warray-bounds\"") \

@@ -31,6 +31,9 @@ namespace tether::detail {
 // below it SSE2, part of every x86-64, runs without any check.
 constexpr std::size_t mask_avx2_threshold = 256;
 
+// Every kernel below is length-guarded: see TETHER_OVERLAPPING_LOADS_BEGIN.
+TETHER_OVERLAPPING_LOADS_BEGIN
+
 // Portable: 8 bytes per step through memcpy'd words, then the tail bytewise.
 TETHER_ALWAYS_INLINE void mask_words(unsigned char* dst, const unsigned char* src, std::size_t size,
                                      std::uint32_t key) noexcept {
@@ -58,7 +61,6 @@ TETHER_ALWAYS_INLINE void mask_words(unsigned char* dst, const unsigned char* sr
 // Under 32 bytes: a few overlapping word operations and no loop. Every word is
 // loaded before any is stored, and each is XORed with the key at its own
 // phase, so bytes covered twice get the same (correct) value from both stores.
-TETHER_OVERLAPPING_LOADS_BEGIN
 TETHER_ALWAYS_INLINE void mask_small(unsigned char* dst, const unsigned char* src, std::size_t size,
                                      std::uint32_t key) noexcept {
   const std::uint64_t key64 = (std::uint64_t{key} << 32) | key;
@@ -105,7 +107,6 @@ TETHER_ALWAYS_INLINE void mask_small(unsigned char* dst, const unsigned char* sr
   std::memcpy(key_bytes, &key, 4);
   for (std::size_t i = 0; i < size; ++i) dst[i] = static_cast<unsigned char>(src[i] ^ key_bytes[i]);
 }
-TETHER_OVERLAPPING_LOADS_END
 
 #if TETHER_X86_SIMD
 
@@ -222,6 +223,8 @@ TETHER_ALWAYS_INLINE void mask_any(unsigned char* dst, const unsigned char* src,
 }
 
 #endif
+
+TETHER_OVERLAPPING_LOADS_END
 
 }  // namespace tether::detail
 

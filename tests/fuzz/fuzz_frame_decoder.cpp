@@ -37,7 +37,11 @@ outcome decode(std::vector<unsigned char> input, std::size_t step, tether::frame
         message_size = decoder.header().op == tether::opcode::continuation ? message_size + length : length;
         FUZZ_CHECK(message_size <= options.max_message_size);
       }
-      if (r.frame_begins) out.log += "[" + std::to_string(static_cast<int>(decoder.header().op)) + "]";
+      if (r.frame_begins) {  // appended piece by piece: "[" + ... trips g++ 12 -O3 -Wrestrict
+        out.log += '[';
+        out.log += std::to_string(static_cast<int>(decoder.header().op));
+        out.log += ']';
+      }
       out.log.append(reinterpret_cast<const char*>(r.payload), r.payload_size);
       if (r.frame_ends) out.log += "|";
       data += r.consumed;

@@ -42,8 +42,14 @@ struct reader {
 
 // What the decoder reports, as text: "[op fin rsv length]payload|" per frame.
 std::string describe(const tether::frame_header& h) {
-  return "[" + std::to_string(static_cast<int>(h.op)) + (h.fin ? "F" : "-") + std::to_string(h.rsv) + " " +
-         std::to_string(h.payload_length) + "]";
+  std::string text = "[";  // appended piece by piece: "[" + ... trips g++ 12 -O3 -Wrestrict
+  text += std::to_string(static_cast<int>(h.op));
+  text += h.fin ? "F" : "-";
+  text += std::to_string(h.rsv);
+  text += ' ';
+  text += std::to_string(h.payload_length);
+  text += ']';
+  return text;
 }
 
 struct decoded {

@@ -5,6 +5,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -208,8 +209,10 @@ TEST_CASE("empty pieces: nothing to flush, or the 0x00 of RFC 7692 §7.2.3.6", "
 TEST_CASE("a message that does not shrink goes out uncompressed, and is forgotten", "[deflate][compress]") {
   auto rng = test::make_rng(26);
   const bytes noise = test::random_bytes(rng, 700);
-  bytes follow_up = noise;  // refers back to the noise if the deflater remembered it
-  follow_up.insert(follow_up.end(), 2000, 'a');
+  // Refers back to the noise if the deflater remembered it. (Sized first and
+  // copied into: insert() at the end trips a g++ 12 -O3 -Warray-bounds false positive.)
+  bytes follow_up(noise.size() + 2000, 'a');
+  std::copy(noise.begin(), noise.end(), follow_up.begin());
 
   tether::message_deflater deflater({15, false});
   tether::message_inflater peer({15, false});

@@ -57,6 +57,14 @@ TETHER_SSSE3_FUNCTION __m128i utf8_incomplete16(__m128i input) noexcept {
   return _mm_subs_epu8(input, utf8_load16(utf8_lookup::max_complete_tail + 48));
 }
 
+// utf8_check16 without its lookups for an ASCII block, which is valid unless
+// the block before it left a sequence open. (Chat text is mostly such blocks;
+// in mixed text nearly every block has a non-ASCII byte: the branch predicts.)
+TETHER_SSSE3_FUNCTION __m128i utf8_check16_or_ascii(__m128i input, __m128i previous) noexcept {
+  if (_mm_movemask_epi8(input) == 0) return utf8_incomplete16(previous);
+  return utf8_check16(input, previous);
+}
+
 TETHER_SSSE3_FUNCTION bool utf8_any16(__m128i v) noexcept {
   return _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) != 0xFFFF;
 }

@@ -150,14 +150,14 @@ __attribute__((target("ssse3"))) inline bool utf8_complete_ssse3(const unsigned 
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m128i input = _mm_xor_si128(utf8_load16(p + i), key);
-    error = _mm_or_si128(error, utf8_check16(input, previous));
+    error = _mm_or_si128(error, utf8_check16_or_ascii(input, previous));
     previous = input;
   }
   if (i < n) {
     const std::size_t r = n - i;  // at phase 0 of the key: i is a multiple of 16
     const __m128i tail = n >= 16 ? utf8_load_tail16(p, i, n) : utf8_load_short16(p, n);
     const __m128i tail_key = _mm_and_si128(key, utf8_load16(utf8_lookup::keep_first + 16 - r));
-    error = _mm_or_si128(error, utf8_check16(_mm_xor_si128(tail, tail_key), previous));
+    error = _mm_or_si128(error, utf8_check16_or_ascii(_mm_xor_si128(tail, tail_key), previous));
   } else {
     error = _mm_or_si128(error, utf8_incomplete16(previous));
   }
